@@ -1,0 +1,21 @@
+"""Blueprints, one per audience; each carries its own access rule."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from blueprints import access
+    from blueprints.account import bp as account_bp
+    from blueprints.auth import bp as auth_bp
+    from blueprints.public import bp as public_bp
+
+    access.init_app(app)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
+    if app.config["SIMULATION"]:
+        from blueprints.sim import bp as sim_bp
+
+        app.register_blueprint(sim_bp)

@@ -1,0 +1,36 @@
+"""Form pieces shared by the blueprints: domain validators as WTForms validators."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask_babel import gettext
+from wtforms import Field, StringField
+from wtforms.validators import ValidationError as FormError
+
+from domain.errors import ValidationError
+
+
+def translated(error: ValidationError) -> str:
+    return gettext(error.message, **error.params)
+
+
+def domain_validator(normalise: Callable[[str], str]):
+    """Run a domain normaliser; keep its clean value on the field, or show its message."""
+
+    def validate(form, field: Field) -> None:
+        try:
+            field.data = normalise(field.data or "")
+        except ValidationError as error:
+            raise FormError(translated(error)) from None
+
+    return validate
+
+
+class CodeField(StringField):
+    """A one-time code: digits only once spaces are removed."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data:
+            self.data = "".join(self.data.split())

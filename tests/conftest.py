@@ -1,0 +1,74 @@
+"""Fixtures shared by every test: one app, one migrated database, a clean slate per test.
+
+The database is SQLite (a file in a temporary folder) unless TEST_DATABASE_URL names a
+PostgreSQL database; the schema is built by the Alembic migrations, never by create_all.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from app import create_app
+from extensions import db, limiter
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+
+
+def _drop_everything() -> None:
+    """Start PostgreSQL runs from an empty schema, whatever an earlier run left."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    return _database_url(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=database_url)
+    app.instance_path = str(tmp_path_factory.mktemp("instance"))
+    with app.app_context():
+        _drop_everything()
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def clean_database() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    db.session.rollback()
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        with db.engine.begin() as connection:
+            for name in tables:
+                connection.execute(text(f"DELETE FROM {name}"))  # noqa: S608 — table names only
+
+
+@pytest.fixture(autouse=True)
+def _clean_slate(request):
+    """Every test starts with empty tables and fresh rate-limit counters."""
+    if "app" not in request.fixturenames and "client" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    yield
+    with app.app_context():
+        db.session.remove()
+        clean_database()
+        limiter.reset()
