@@ -42,7 +42,7 @@ def app(database_url, tmp_path_factory):
     app.instance_path = str(tmp_path_factory.mktemp("instance"))
     with app.app_context():
         _drop_everything()
-        upgrade()
+        upgrade(revision="heads")
     yield app
     with app.app_context():
         db.engine.dispose()
