@@ -11,12 +11,30 @@ from tests.factories import make_beneficiary
 @pytest.mark.parametrize(
     ("locale", "texts"),
     [
-        ("vi", {"id": "Số định danh cá nhân", "send": "Gửi mã cho tôi", "code": "Mã trong tin nhắn SMS",
-                "signin": "Đăng nhập", "hello": "Xin chào, Nguyễn Thị Lan",
-                "error": "Nhập số định danh cá nhân gồm 12 chữ số", "signout": "Đăng xuất"}),
-        ("en", {"id": "Personal ID number", "send": "Send me a code", "code": "Code from the SMS",
-                "signin": "Sign in", "hello": "Hello, Nguyễn Thị Lan",
-                "error": "Enter your personal ID number: 12 digits", "signout": "Sign out"}),
+        (
+            "vi",
+            {
+                "id": "Số định danh cá nhân",
+                "send": "Gửi mã cho tôi",
+                "code": "Mã trong tin nhắn SMS",
+                "signin": "Đăng nhập",
+                "hello": "Xin chào, Nguyễn Thị Lan",
+                "error": "Nhập số định danh cá nhân gồm 12 chữ số",
+                "signout": "Đăng xuất",
+            },
+        ),
+        (
+            "en",
+            {
+                "id": "Personal ID number",
+                "send": "Send me a code",
+                "code": "Code from the SMS",
+                "signin": "Sign in",
+                "hello": "Hello, Nguyễn Thị Lan",
+                "error": "Enter your personal ID number: 12 digits",
+                "signout": "Sign out",
+            },
+        ),
     ],
 )
 def test_sign_in_on_a_phone(phone_factory, locale, texts):
