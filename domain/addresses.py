@@ -73,3 +73,49 @@ def fa_string(address: FinancialAddress) -> str | None:
     if number is None or address.provider_code is None:
         return None
     return format_fa(address.kind, address.provider_code, number)
+
+
+# Addresses that were or are in force: an address stays in force until its active_until even
+# after a newer one was approved ("superseded"), so no job is needed at the cut-off.
+IN_FORCE_STATUSES = ("active", "superseded")
+
+
+def effective_address(beneficiary_id: int, on: date) -> FinancialAddress | None:
+    """The address a payment prepared on `on` goes to (a `cash` row means cash at the commune)."""
+    return db.session.scalar(
+        select(FinancialAddress)
+        .where(
+            FinancialAddress.beneficiary_id == beneficiary_id,
+            FinancialAddress.status.in_(IN_FORCE_STATUSES),
+            FinancialAddress.active_from <= on,
+            (FinancialAddress.active_until.is_(None)) | (FinancialAddress.active_until > on),
+        )
+        .order_by(FinancialAddress.active_from.desc(), FinancialAddress.id.desc())
+        .limit(1)
+    )
+
+
+def upcoming_address(beneficiary_id: int, on: date) -> FinancialAddress | None:
+    """An approved address that takes effect after `on` (at the next cut-off), if any."""
+    return db.session.scalar(
+        select(FinancialAddress)
+        .where(
+            FinancialAddress.beneficiary_id == beneficiary_id,
+            FinancialAddress.status == "active",
+            FinancialAddress.active_from > on,
+        )
+        .limit(1)
+    )
+
+
+def switch_to(new: FinancialAddress, effective_from: date) -> None:
+    """Make `new` the active address from `effective_from`; the old one stays in force until
+    then and is kept as history. The caller audits and commits."""
+    old = active_address(new.beneficiary_id)
+    if old is not None and old.id != new.id:
+        old.status = "superseded"
+        old.active_until = effective_from
+    new.status = "active"
+    new.active_from = effective_from
+    new.active_until = None
+    db.session.flush()
