@@ -15,6 +15,18 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
+    from blueprints.admin import bp as admin_bp
+    from blueprints.review import bp as review_bp
+    from blueprints.staff_auth import bp as staff_auth_bp
+
+    app.register_blueprint(staff_auth_bp)
+    app.register_blueprint(review_bp)
+    app.register_blueprint(admin_bp)
+    from blueprints.api import bp as api_bp
+    from blueprints.payments import bp as payments_bp
+
+    app.register_blueprint(payments_bp)
+    app.register_blueprint(api_bp)
     if app.config["SIMULATION"]:
         from blueprints.sim import bp as sim_bp
 

@@ -138,3 +138,9 @@ def require_staff(*roles: str):
         return None
 
     return rule
+
+
+def public(view):
+    """Mark a view that needs no sign-in; the route-access test refuses any other open view."""
+    view.is_public = True
+    return view

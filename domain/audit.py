@@ -114,3 +114,33 @@ def verify_chain(batch_size: int = 5000) -> ChainReport:
             previous_hash, previous_id = event.hash, event.id
             checked += 1
         db.session.expunge_all()
+
+
+def search(
+    *,
+    person_id: int | None = None,
+    subjects: dict[str, list] | None = None,
+    actor: tuple[str, int] | None = None,
+    limit: int = 200,
+    oldest_first: bool = False,
+) -> list[AuditEvent]:
+    """Events about a person (for whom), about given subjects, or by an actor: any of them."""
+    from sqlalchemy import or_
+
+    conditions = []
+    if person_id is not None:
+        conditions.append(AuditEvent.on_behalf_of_person_id == person_id)
+    for subject_type, ids in (subjects or {}).items():
+        if ids:
+            conditions.append(
+                (AuditEvent.subject_type == subject_type)
+                & AuditEvent.subject_id.in_([str(i) for i in ids])
+            )
+    if actor is not None:
+        conditions.append((AuditEvent.actor_kind == actor[0]) & (AuditEvent.actor_id == actor[1]))
+    if not conditions:
+        return []
+    order = AuditEvent.id.asc() if oldest_first else AuditEvent.id.desc()
+    return list(
+        db.session.scalars(select(AuditEvent).where(or_(*conditions)).order_by(order).limit(limit))
+    )

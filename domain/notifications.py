@@ -65,11 +65,17 @@ def dispatch(worker: str, *, batch_size: int = 100, stale_after: int = 300) -> i
         db.session.rollback()
         return 0
     # A conditional update claims the rows; on SQLite the write lock serialises claimers.
+    claim = f"{worker[:40]}:{secrets.token_hex(8)}"
     claimed = db.session.execute(
         update(Notification)
-        .where(Notification.id.in_(ids), Notification.status.in_(("pending", "sending")))
-        .where(or_(Notification.status == "pending", Notification.claimed_at < stale))
-        .values(status="sending", claimed_at=now, claimed_by=worker)
+        .where(Notification.id.in_(ids))
+        .where(
+            or_(
+                Notification.status == "pending",
+                (Notification.status == "sending") & (Notification.claimed_at < stale),
+            )
+        )
+        .values(status="sending", claimed_at=now, claimed_by=claim)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
@@ -77,11 +83,9 @@ def dispatch(worker: str, *, batch_size: int = 100, stale_after: int = 300) -> i
         return 0
     gateway = sms_gateway()
     messages = db.session.scalars(
-        select(Notification).where(
-            Notification.claimed_by == worker,
-            Notification.claimed_at == now,
-            Notification.status == "sending",
-        )
+        select(Notification)
+        .where(Notification.claimed_by == claim, Notification.status == "sending")
+        .order_by(Notification.id)
     ).all()
     for message in messages:
         message.attempts += 1

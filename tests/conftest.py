@@ -68,7 +68,11 @@ def _clean_slate(request):
         return
     app = request.getfixturevalue("app")
     yield
+    from flask import has_app_context
+
+    if has_app_context():
+        db.session.remove()  # the test's own session, which may hold a transaction open
     with app.app_context():
-        db.session.remove()
         clean_database()
+        db.session.remove()
         limiter.reset()

@@ -4,7 +4,7 @@ from flask import current_app, flash, jsonify, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from blueprints.access import CitizenUser
+from blueprints.access import CitizenUser, public
 from blueprints.auth import bp
 from blueprints.auth.forms import CodeForm, EmptyForm, IdNumberForm
 from blueprints.safety import fresh_session, safe_next
@@ -36,6 +36,7 @@ def _per_address_limit() -> str:
 
 
 @bp.route("/signin", methods=["GET", "POST"])
+@public
 @limiter.limit(_per_address_limit, methods=["POST"])
 @limiter.limit(_per_id_limit, key_func=_id_number_key, methods=["POST"])
 def signin():
@@ -62,6 +63,7 @@ def _current_challenge():
 
 
 @bp.route("/signin/code", methods=["GET", "POST"])
+@public
 @limiter.limit(_per_address_limit, methods=["POST"])
 def code():
     challenge = _current_challenge()
@@ -103,6 +105,7 @@ def code():
 
 
 @bp.route("/signin/resend", methods=["POST"])
+@public
 @limiter.limit(_per_address_limit)
 def resend():
     challenge = _current_challenge()
@@ -121,6 +124,7 @@ def resend():
 
 
 @bp.route("/signout", methods=["POST"])
+@public
 def signout():
     form = EmptyForm()
     if current_user.is_authenticated and form.validate_on_submit():
@@ -134,6 +138,7 @@ def signout():
 
 
 @bp.route("/session/keep-alive", methods=["POST"])
+@public
 def keep_alive():
     form = EmptyForm()
     if not current_user.is_authenticated or not form.validate_on_submit():

@@ -46,5 +46,19 @@ def audit_verify() -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from blueprints.cli.notify import notify_cli
+    from blueprints.cli.requests import requests_cli
+
     app.cli.add_command(demo_cli)
     app.cli.add_command(audit_cli)
+    from blueprints.cli.staff import audit_search, staff_cli
+
+    audit_cli.add_command(audit_search, "search")
+    app.cli.add_command(staff_cli)
+    app.cli.add_command(requests_cli)
+    app.cli.add_command(notify_cli)
+    from blueprints.cli.apikey import apikey_cli
+    from blueprints.cli.payments import payments_cli
+
+    app.cli.add_command(payments_cli)
+    app.cli.add_command(apikey_cli)

@@ -3,13 +3,12 @@
 from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
+from blueprints.access import public
+
 bp = Blueprint("public", __name__)
 
-# Endpoints that need no sign-in; the route-permission test checks every other one.
-PUBLIC_ENDPOINTS = {"public.start", "public.healthz", "static"}
-
-
 @bp.route("/")
+@public
 def start():
     if current_user.is_authenticated:
         if current_user.kind == "staff":
@@ -29,5 +28,6 @@ def _start_page():
 
 
 @bp.route("/healthz")
+@public
 def healthz():
     return jsonify(status="ok")

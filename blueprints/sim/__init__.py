@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
+from blueprints.access import public
 from domain import notifications
 from domain.errors import ValidationError
 from domain.identifiers import normalize_phone
@@ -15,6 +16,7 @@ bp = Blueprint("sim", __name__, url_prefix="/sim")
 
 
 @bp.route("/outbox.json")
+@public
 def outbox_json():
     return jsonify(
         [
@@ -25,6 +27,7 @@ def outbox_json():
 
 
 @bp.route("/phone")
+@public
 def phone():
     raw = request.args.get("phone", "").strip()
     error = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Integer, String
+from sqlalchemy import JSON, BigInteger, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.models.types import UTCDateTime, utcnow
@@ -13,6 +13,11 @@ from extensions import db
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_event"
+    __table_args__ = (
+        # A request's history and a staff member's actions are looked up by these.
+        Index("ix_audit_event_subject", "subject_type", "subject_id"),
+        Index("ix_audit_event_actor", "actor_kind", "actor_id"),
+    )
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True
