@@ -15,6 +15,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
+    from blueprints.family import bp as family_bp
+
+    app.register_blueprint(family_bp)
     from blueprints.admin import bp as admin_bp
     from blueprints.review import bp as review_bp
     from blueprints.staff_auth import bp as staff_auth_bp

@@ -119,6 +119,8 @@ def init_app(app: Flask) -> None:
             flash(_l("You were signed out after a time without activity. Sign in again."), "info")
         else:
             flash(_l("Sign in to continue."), "info")
+        if request.method == "GET":
+            return redirect(url_for("auth.signin", next=request.full_path.rstrip("?")))
         return redirect(url_for("auth.signin"))
 
 

@@ -148,7 +148,18 @@ def register_context(app: Flask) -> None:
             if viewer.kind == "staff"
             else "CITIZEN_IDLE_TIMEOUT_SECONDS"
         ]
+        acting_for = None
+        if viewer.is_authenticated and viewer.kind == "citizen":
+            from blueprints.account.context import acting_delegation
+
+            delegation = acting_delegation()
+            if delegation is not None:
+                from domain.models import Beneficiary
+                from extensions import db
+
+                acting_for = db.session.get(Beneficiary, delegation.beneficiary_id).person
         return {
+            "acting_for": acting_for,
             "viewer": viewer,
             "viewer_name": name,
             "current_locale": str(get_locale() or "vi"),

@@ -26,7 +26,7 @@ from domain import addresses, audit, change_lock, checks, cycles, notifications,
 from domain.actors import Actor
 from domain.errors import N_, ValidationError
 from domain.identifiers import carrier_of, mask_account, normalize_account_number
-from domain.models import Beneficiary, ChangeRequest, FinancialAddress, OtpChallenge
+from domain.models import Beneficiary, ChangeRequest, FinancialAddress, OtpChallenge, Person
 from domain.names import names_match
 from domain.ports import bank_name_inquiry
 from domain.providers import PROVIDER_KINDS, Provider, bank_by_bin, find_provider
@@ -452,7 +452,12 @@ def submit_change(
     )
     db.session.add(proposed)
     db.session.flush()
-    results = checks.run_checks(beneficiary, proposed, content.number, now)
+    helper = (
+        db.session.get(Person, opened_by_person_id)
+        if opened_by_kind == "helper" and opened_by_person_id is not None
+        else None
+    )
+    results = checks.run_checks(beneficiary, proposed, content.number, now, helper=helper)
     previous = addresses.effective_address(beneficiary.id, today)
     request = ChangeRequest(
         reference=new_reference(),
@@ -474,10 +479,16 @@ def submit_change(
     person = beneficiary.person
     where = f"{provider.short_name} {content.masked_number}"
     report_code = notifications.new_report_code()
+    by_helper = (
+        f"{helper.full_name} (nguoi giup ban / your helper) da gui yeu cau nay / sent this. "
+        if helper is not None
+        else ""
+    )
     notifications.enqueue(
         person.phone,
         (
-            f"An Sinh Link: da nhan yeu cau {request.reference} doi tai khoan nhan tro cap sang "
+            f"An Sinh Link: {by_helper}da nhan yeu cau {request.reference} doi tai khoan nhan "
+            "tro cap sang "
             f"{where}; tro cap van tra vao tai khoan cu den khi duoc duyet. "
             f"Khong phai ban? Bao tong dai ma {report_code}. / We received request "
             f"{request.reference} to pay your benefit to {where}; it is paid as before until "

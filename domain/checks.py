@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from domain.errors import N_
 from domain.identifiers import mask_phone
-from domain.models import Beneficiary, ChangeRequest, FinancialAddress
+from domain.models import Beneficiary, ChangeRequest, FinancialAddress, Person
 from domain.names import names_match
 from domain.providers import find_provider
 from extensions import db
@@ -30,6 +30,7 @@ CHECK_CODES = (
     "recent_changes",
     "phone_matches",
     "provider_accepting",
+    "holder_is_helper",
 )
 
 # Approved changes in the last 12 months before this one: from here on warn, then fail.
@@ -185,11 +186,30 @@ def provider_accepting(address: FinancialAddress) -> dict:
     )
 
 
+def holder_is_helper(address: FinancialAddress, helper: Person) -> dict:
+    """A helper asking to pay someone's benefit into an account in the helper's own name."""
+    if address.holder_name and names_match(address.holder_name, helper.full_name):
+        return _result(
+            "holder_is_helper",
+            FAIL,
+            N_("The account is in the name of %(helper)s, the helper who asked for this change, "
+               "not the beneficiary's"),
+            helper=helper.full_name,
+        )
+    return _result(
+        "holder_is_helper",
+        PASS,
+        N_("The account is not in the name of %(helper)s, the helper who asked for this change"),
+        helper=helper.full_name,
+    )
+
+
 def run_checks(
     beneficiary: Beneficiary,
     address: FinancialAddress,
     number: str,
     now: datetime | None = None,
+    helper: Person | None = None,
 ) -> list[dict]:
     """Every check for a proposed address (already flushed), in reading order."""
     now = now or datetime.now(UTC)
@@ -202,6 +222,8 @@ def run_checks(
     if address.kind in ("ewallet", "mobile_money"):
         results.append(phone_matches(beneficiary, address, number))
     results.append(provider_accepting(address))
+    if helper is not None:
+        results.append(holder_is_helper(address, helper))
     return results
 
 

@@ -81,3 +81,9 @@ def end_all_for_person(person_id: int) -> None:
         .where(AuthSession.person_id == person_id, AuthSession.ended_at.is_(None))
         .values(ended_at=datetime.now(UTC))
     )
+
+
+def set_acting_for(row: AuthSession, beneficiary_id: int | None) -> None:
+    """A helper starts or stops acting for a beneficiary in this session."""
+    row.acting_for_beneficiary_id = beneficiary_id
+    db.session.commit()

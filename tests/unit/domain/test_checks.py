@@ -28,7 +28,8 @@ def test_every_result_has_the_stored_shape(beneficiary):
     request = make_change_request(beneficiary=beneficiary, kind="ewallet", provider_code="momo",
                                   number="0903123456")
     codes = [check["code"] for check in request.checks]
-    assert codes == list(checks.CHECK_CODES)
+    # The helper check runs only for a request a helper made.
+    assert codes == [code for code in checks.CHECK_CODES if code != "holder_is_helper"]
     for check in request.checks:
         assert set(check) == {"code", "result", "message", "params"}
         assert check["result"] in checks.RESULTS
@@ -154,3 +155,19 @@ def test_messages_hold_no_full_number(beneficiary):
     request = make_change_request(beneficiary=beneficiary, kind="ewallet", provider_code="momo",
                                   number="0977111222")
     assert "0977111222" not in str(request.checks)
+
+
+def test_a_helper_asking_for_an_account_in_their_own_name_is_high_risk(beneficiary):
+    from domain.models import FinancialAddress
+    from tests.factories import make_person
+
+    helper = make_person(full_name="Trần Thị Mai")
+    address = db.session.scalar(select(FinancialAddress))
+    address.holder_name = "TRAN THI MAI"
+    results = checks.run_checks(beneficiary, address, "0011001234567", helper=helper)
+    helper_check = next(r for r in results if r["code"] == "holder_is_helper")
+    assert helper_check["result"] == checks.FAIL
+    assert checks.is_high_risk(results)
+    address.holder_name = beneficiary.person.full_name.upper()
+    results = checks.run_checks(beneficiary, address, "0011001234567", helper=helper)
+    assert next(r for r in results if r["code"] == "holder_is_helper")["result"] == checks.PASS
