@@ -30,12 +30,21 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+API_ERRORS = {
+    400: ("bad_request", "The request could not be understood."),
+    404: ("not_found", "There is no such resource."),
+    405: ("method_not_allowed", "This method is not allowed on this resource."),
+    413: ("too_large", "The request body is too large."),
+    429: ("rate_limited", "Too many requests: slow down and retry later."),
+    500: ("error", "An unexpected error occurred; nothing was changed."),
+    503: ("unavailable", "The service is briefly unavailable; retry later."),
+}
+
+
 def render_error(status: int, *, message: str | None = None):
     if _wants_json():
-        code = {404: "not_found", 405: "method_not_allowed", 429: "rate_limited"}.get(
-            status, "error"
-        )
-        return jsonify(error={"code": code, "message": message or ""}), status
+        code, default = API_ERRORS.get(status, ("error", "The request failed."))
+        return jsonify(error={"code": code, "message": message or default}), status
     template = PAGES.get(status, "errors/500.html")
     return render_template(template, status=status, message=message), status
 
@@ -50,7 +59,12 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
-        return render_error(error.code or 500)
+        response, status = render_error(error.code or 500)
+        if getattr(error, "valid_methods", None):  # a 405 says which methods are allowed
+            response = app.make_response((response, status))
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+            return response
+        return response, status
 
     @app.errorhandler(OperationalError)
     def _database_down(error: OperationalError):

@@ -302,7 +302,7 @@ def _seed_beneficiary(demo: DemoPerson, person: Person, periods: list[str], toda
                 fa_provider_code=target.provider_code,
                 fa_masked=addresses.masked_number(target) or None,
                 fa_index=target.number_index,
-                partner_reference=f"DEMO-{person.id_number}-{period}-{prog.code}",
+                partner_reference=f"DEMO-{beneficiary.id:06d}-{period}-{prog.code}",
                 paid_at=paid_at if status in ("paid", "paid_cash") else None,
                 failure_reason=reason,
                 created_at=paid_at - timedelta(days=5),

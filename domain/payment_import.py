@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import operator
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -134,19 +135,28 @@ def import_file(
         rows = _RowReader(header)
         chunk: list[_Row] = []
         chunks = 0
-        for raw_row in reader:
-            if not raw_row or (len(raw_row) == 1 and not raw_row[0].strip()):
-                continue  # blank line
-            summary.read += 1
-            chunk.append(rows.parse(reader.line_num, raw_row))
-            if len(chunk) >= chunk_size:
-                chunks += 1
-                _import_chunk(chunk, summary, rejects, actor, path.name, chunks)
-                chunk = []
-                if on_progress:
-                    on_progress(raw.tell())
-                if on_chunk:
-                    on_chunk(summary)
+        try:
+            for raw_row in reader:
+                if not raw_row or (len(raw_row) == 1 and not raw_row[0].strip()):
+                    continue  # blank line
+                summary.read += 1
+                chunk.append(rows.parse(reader.line_num, raw_row))
+                if len(chunk) >= chunk_size:
+                    chunks += 1
+                    _import_chunk(chunk, summary, rejects, actor, path.name, chunks)
+                    chunk = []
+                    if on_progress:
+                        on_progress(raw.tell())
+                    if on_chunk:
+                        on_chunk(summary)
+        except csv.Error as error:  # e.g. a field beyond the csv module's size limit
+            broken_line = reader.line_num
+            if chunk:
+                _import_chunk(chunk, summary, rejects, actor, path.name, chunks + 1)
+            raise ImportFileError(
+                f"Line {broken_line} cannot be read as CSV ({error}). The {summary.read:,} rows "
+                "before it were handled; correct the file and run the import again."
+            ) from None
         if chunk:
             chunks += 1
             _import_chunk(chunk, summary, rejects, actor, path.name, chunks)
@@ -235,8 +245,7 @@ def _id_number(text: str) -> str:
             from None
 
 
-def _content(values: dict) -> tuple:
-    return tuple(values[name] for name in CONTENT_FIELDS)
+_content = operator.itemgetter(*CONTENT_FIELDS)  # what "the same content" compares
 
 
 def _import_chunk(

@@ -214,6 +214,20 @@ def claim_is_current(request: ChangeRequest, now: datetime | None = None) -> boo
     )
 
 
+def expired_unreviewed(request: ChangeRequest, now: datetime | None = None) -> bool:
+    """Past its 30 days with nobody on it: the self-service side closes it as expired."""
+    now = now or datetime.now(UTC)
+    return (
+        request.status == "pending"
+        and request.claimed_by_staff_id is None
+        and request.expires_at <= now
+    )
+
+
+EXPIRED_MESSAGE = N_("Nobody claimed this request within 30 days, so it has expired. The "
+                     "beneficiary can send a new one.")
+
+
 def conflict(staff: StaffUser, request: ChangeRequest, person: Person) -> str | None:
     """Why this staff member may not decide this request at all (maker-checker), or None."""
     if request.opened_by_staff_id == staff.id:
@@ -243,10 +257,22 @@ def _second_step_problem(staff: StaffUser, request: ChangeRequest) -> Refused | 
     return None
 
 
+CLOSED_MESSAGES = {
+    "approved": N_("This request was approved already."),
+    "rejected": N_("This request was rejected already."),
+    "cancelled": N_("The beneficiary cancelled this request."),
+    "expired": N_("This request has expired."),
+}
+
+
+def _closed(request: ChangeRequest) -> Refused:
+    return Refused("closed", CLOSED_MESSAGES.get(request.status,
+                                                 N_("This request is closed.")))
+
+
 def _refuse_if_closed(request: ChangeRequest) -> None:
     if not request.is_open:
-        raise Refused("closed", N_("This request is closed: it was %(status)s."),
-                      status=request.status)
+        raise _closed(request)
 
 
 # --- The queue ---
@@ -312,6 +338,7 @@ def _filtered(staff: StaffUser, filters: QueueFilter, now: datetime):
             ChangeRequest.status.in_(OPEN),
             ChangeRequest.first_approved_by_staff_id.is_(None),
             or_(ChangeRequest.claimed_by_staff_id.is_(None), ChangeRequest.claimed_at <= lapse),
+            or_(ChangeRequest.status != "pending", ChangeRequest.expires_at > now),
         )
     elif status == "mine":
         query = query.where(
@@ -485,6 +512,7 @@ class ReviewView:
     overdue: bool
     claim_expires_at: datetime | None
     viewer_id: int
+    expired_unreviewed: bool
 
     @property
     def claim_is_mine(self) -> bool:
@@ -494,6 +522,7 @@ class ReviewView:
     def can_claim(self) -> bool:
         return (
             self.request.is_open
+            and not self.expired_unreviewed
             and self.conflict is None
             and self.second_step_problem is None
             and (self.claimed_by is None or self.claim_is_mine)
@@ -574,6 +603,7 @@ def review_view(staff: StaffUser, request_id: int) -> ReviewView:
         overdue=request.is_open and working > OVERDUE_AFTER_WORKING_DAYS,
         claim_expires_at=(request.claimed_at + CLAIM_LAPSES_AFTER) if claimed else None,
         viewer_id=staff.id,
+        expired_unreviewed=expired_unreviewed(request, now),
     )
 
 
@@ -585,13 +615,15 @@ def claim(staff: StaffUser, request_id: int, actor: Actor) -> ChangeRequest:
     request = get_request(staff, request_id)
     person = _person_of(request)
     _refuse_if_closed(request)
+    now = datetime.now(UTC)
+    if expired_unreviewed(request, now):
+        raise Refused("expired", EXPIRED_MESSAGE)
     problem = conflict(staff, request, person)
     if problem:
         raise Refused("conflict", problem)
     second = _second_step_problem(staff, request)
     if second is not None:
         raise second
-    now = datetime.now(UTC)
     audit.record(
         actor,
         "review.claimed",
@@ -687,13 +719,13 @@ def _stale() -> Refused:
 def _check_can_decide(staff: StaffUser, request: ChangeRequest, person: Person,
                       version: int | None, actor: Actor) -> None:
     problem: Refused | None = None
+    interest = conflict(staff, request, person)
     if version is None or version != request.version:
         problem = _stale()
     elif not request.is_open:
-        problem = Refused("closed", N_("This request is closed: it was %(status)s."),
-                          status=request.status)
-    elif conflict(staff, request, person):
-        problem = Refused("conflict", conflict(staff, request, person))
+        problem = _closed(request)
+    elif interest:
+        problem = Refused("conflict", interest)
     elif not (request.claimed_by_staff_id == staff.id and claim_is_current(request)):
         problem = Refused("not_claimed", N_("Claim this request before you decide it."))
     else:
@@ -877,11 +909,10 @@ class Revealed:
     number: str
 
 
-def reveal_number(staff: StaffUser, request_id: int, which: str, reason: str,
+def reveal_number(staff: StaffUser, request_id: int, address_id: int, reason: str,
                   note: str | None, actor: Actor) -> Revealed:
-    """The full account number of the proposed or current address, for a stated reason."""
-    address = reveal_target(staff, request_id, which)
-    request = get_request(staff, request_id)
+    """The full account number of the request's proposed or current address, for a reason."""
+    request, address, which = _reveal_target(staff, request_id, address_id)
     note = (note or "").strip()
     if reason not in REVEAL_REASONS:
         raise ValidationError(N_("Choose why you need to see the full number"))
@@ -905,15 +936,24 @@ def reveal_number(staff: StaffUser, request_id: int, which: str, reason: str,
     return Revealed(request, address, number)
 
 
-def reveal_target(staff: StaffUser, request_id: int, which: str) -> FinancialAddress:
-    """The address whose number would be revealed (for the page that asks why)."""
+def _reveal_target(staff: StaffUser, request_id: int,
+                   address_id: int) -> tuple[ChangeRequest, FinancialAddress, str]:
     request = get_request(staff, request_id)
-    if which not in ("proposed", "current"):
+    current = current_address(request)
+    if address_id == request.proposed_address_id:
+        address, which = request.proposed_address, "proposed"
+    elif current is not None and address_id == current.id:
+        address, which = current, "current"
+    else:
         raise NotFound(request_id)
-    address = request.proposed_address if which == "proposed" else current_address(request)
-    if address is None or address.number_encrypted is None:
+    if address.number_encrypted is None:
         raise NotFound(request_id)
-    return address
+    return request, address, which
+
+
+def reveal_target(staff: StaffUser, request_id: int, address_id: int) -> FinancialAddress:
+    """The address whose number would be revealed: the request's proposed or current one."""
+    return _reveal_target(staff, request_id, address_id)[1]
 
 
 # --- A beneficiary's audit log ---

@@ -21,7 +21,7 @@ OPERATIONS = {
     "api.payments_status": "payments/status",
     "api.payment_run": "payment-run",
 }
-DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
+DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024  # 10,000 items of the largest kind fit
 DEFAULT_AUTH_FAILURE_LIMIT = "30 per minute"
 ERROR_CODES = {
     400: "invalid_request",

@@ -102,7 +102,7 @@ SCHEMAS: dict[str, dict] = {
             },
             "id": {
                 "type": "string",
-                "maxLength": 32,
+                "maxLength": 64,
                 "pattern": ONE_LINE,
                 "description": "Personal ID number, 12 digits. A malformed one is answered "
                 "with rjct.id.invalid; the other items still resolve.",
@@ -235,7 +235,7 @@ ERRORS = {
     "429": _error("Too many calls for this key (code rate_limited); see Retry-After."),
 }
 BODY_ERRORS = {
-    "413": _error("The body is larger than the limit (code payload_too_large)."),
+    "413": _error("The body is larger than 8 MiB (code payload_too_large)."),
     "415": _error("The body is not application/json (code unsupported_media_type)."),
 }
 

@@ -12,17 +12,20 @@ from blueprints.payments import bp
 from blueprints.payments.context import change_journey_url, viewed_beneficiary
 from blueprints.payments.forms import HistoryFilterForm
 from domain import payments
+from domain.identifiers import mask_id_number
 from domain.models import Payment
 from domain.payments import Filters
 from domain.programmes import programme_name
 
 
-def describe(payment: Payment) -> dict:
+def describe(payment: Payment, id_number: str) -> dict:
     """What a template shows about a payment, in the person's language."""
     msgid, params = payments.paid_into(payment)
     paid_into = _(msgid, **params)
     return {
         "payment": payment,
+        # Some partners build references from the ID number: never print it whole.
+        "reference": payment.partner_reference.replace(id_number, mask_id_number(id_number)),
         "programme": _(programme_name(payment.programme)),
         "status": _(payments.status_label(payment.status)),
         "tag": payments.status_tag(payment.status),
@@ -46,7 +49,8 @@ def history():
         filters, cursor = Filters(), None
     result = payments.history_page(beneficiary.id, filters, cursor)
     groups = [
-        {"year": group.year, "total": group.total, "rows": [describe(p) for p in group.payments]}
+        {"year": group.year, "total": group.total,
+         "rows": [describe(p, beneficiary.person.id_number) for p in group.payments]}
         for group in result.groups
     ]
     return render_template(
@@ -93,17 +97,20 @@ def _own_payment(payment_id: int) -> Payment:
 def detail(payment_id: int):
     payment = _own_payment(payment_id)
     return render_template(
-        "payments/detail.html", item=describe(payment), change_url=change_journey_url()
+        "payments/detail.html",
+        item=describe(payment, viewed_beneficiary().person.id_number),
+        change_url=change_journey_url(),
     )
 
 
 @bp.route("/<int:payment_id>/receipt")
 def receipt(payment_id: int):
     payment = _own_payment(payment_id)
+    person = viewed_beneficiary().person
     return render_template(
         "payments/receipt.html",
-        item=describe(payment),
-        person=viewed_beneficiary().person,
+        item=describe(payment, person.id_number),
+        person=person,
         now=datetime.now(UTC),
     )
 
@@ -119,7 +126,8 @@ def year_csv(year: int):
     beneficiary = viewed_beneficiary()
     if not payments.FIRST_YEAR <= year <= payments.LAST_YEAR:
         abort(404)
-    rows = [describe(payment) for payment in payments.payments_in_year(beneficiary.id, year)]
+    rows = [describe(payment, beneficiary.person.id_number)
+            for payment in payments.payments_in_year(beneficiary.id, year)]
     if not rows:
         abort(404)
     out = io.StringIO()
@@ -131,7 +139,7 @@ def year_csv(year: int):
         payment = row["payment"]
         writer.writerow([_cell(v) for v in (
             format_period(payment.period), row["programme"], payment.amount, row["status"],
-            format_date(row["paid_on"]), row["paid_into_label"], payment.partner_reference,
+            format_date(row["paid_on"]), row["paid_into_label"], row["reference"],
             payment.failure_reason,
         )])
     filename = f"an-sinh-link-{year}.csv"

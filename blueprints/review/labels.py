@@ -6,7 +6,13 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from domain import addresses
-from domain.review import OVERDUE_AFTER_WORKING_DAYS, REJECT_REASONS, REVEAL_REASONS
+from domain.review import (
+    CLOSED_MESSAGES,
+    EXPIRED_MESSAGE,
+    OVERDUE_AFTER_WORKING_DAYS,
+    REJECT_REASONS,
+    REVEAL_REASONS,
+)
 
 ACTION_LABELS = {
     "signin.code_requested": _l("Asked for a sign-in code"),
@@ -180,4 +186,6 @@ def labels_context() -> dict:
         "reveal_reasons": REVEAL_REASONS,
         "benefit_status_labels": BENEFIT_STATUS_LABELS,
         "overdue_after": OVERDUE_AFTER_WORKING_DAYS,
+        "expired_message": EXPIRED_MESSAGE,
+        "closed_messages": CLOSED_MESSAGES,
     }

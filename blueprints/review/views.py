@@ -201,27 +201,25 @@ def reject(request_id: int):
     return render_template("review/reject.html", v=view, form=form)
 
 
-@bp.route("/<int:request_id>/reveal/<any(proposed, current):which>", methods=["GET", "POST"])
-def reveal(request_id: int, which: str):
+@bp.route("/<int:request_id>/reveal/<int:address_id>", methods=["GET", "POST"])
+def reveal(request_id: int, address_id: int):
     try:
-        address = review.reveal_target(_staff(), request_id, which)
+        address = review.reveal_target(_staff(), request_id, address_id)
     except review.NotFound:
         abort(404)
     view = _view(request_id)
     form = RevealForm()
     if form.validate_on_submit():
         try:
-            revealed = review.reveal_number(_staff(), request_id, which, form.reason.data,
+            revealed = review.reveal_number(_staff(), request_id, address_id, form.reason.data,
                                             form.note.data, current_user.actor())
         except review.NotFound:
             abort(404)
         except ValidationError as error:
             form.note.errors.append(translated(error))
         else:
-            return render_template("review/revealed.html", v=view, revealed=revealed,
-                                   which=which)
-    return render_template("review/reveal.html", v=view, form=form, address=address,
-                           which=which)
+            return render_template("review/revealed.html", v=view, revealed=revealed)
+    return render_template("review/reveal.html", v=view, form=form, address=address)
 
 
 @bp.route("/dashboard")

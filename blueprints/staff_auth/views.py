@@ -14,7 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from blueprints.access import StaffPrincipal
+from blueprints.access import StaffPrincipal, public
 from blueprints.forms import translated
 from blueprints.safety import fresh_session
 from blueprints.staff_auth import bp
@@ -53,6 +53,7 @@ def _signed_in_staff() -> bool:
 
 
 @bp.route("/signin", methods=["GET", "POST"])
+@public
 @limiter.limit(_per_address_limit, methods=["POST"])
 @limiter.limit(_per_username_limit, key_func=_per_username_key, methods=["POST"])
 def signin():
@@ -115,6 +116,7 @@ def _finish(row, form: TotpForm):
 
 
 @bp.route("/signin/code", methods=["GET", "POST"])
+@public
 @limiter.limit(_per_address_limit, methods=["POST"])
 def code():
     row = _pending()
@@ -132,6 +134,7 @@ def code():
 
 
 @bp.route("/signin/enrol", methods=["GET", "POST"])
+@public
 @limiter.limit(_per_address_limit, methods=["POST"])
 def enrol():
     row = _pending()
@@ -156,6 +159,7 @@ def enrol():
 
 
 @bp.route("/signin/enrol/qr.svg")
+@public
 def enrol_qr():
     row = _pending()
     if row is None:
@@ -169,6 +173,7 @@ def enrol_qr():
 
 
 @bp.route("/setup/start")
+@public
 def setup_start():
     """The link in the message: keep the token in the session, out of the address bar."""
     token = request.args.get("token", "")[:100]
@@ -178,6 +183,7 @@ def setup_start():
 
 
 @bp.route("/setup", methods=["GET", "POST"])
+@public
 @limiter.limit(_per_address_limit, methods=["POST"])
 def setup():
     staff = staff_auth.find_by_setup_token(session.get(SETUP_KEY))

@@ -18,6 +18,7 @@ from tests.review_factories import (
     STAFF_PASSWORD,
     STAFF_SECRET,
     failing_name_check,
+    make_admin,
     make_change_request,
     make_officer,
     make_supervisor,
@@ -46,7 +47,7 @@ def screen(request, browser, live_url):
     device.close()
 
 
-def _staff_sign_in(screen, staff) -> None:
+def _staff_sign_in(screen, staff, landing: str = "**/staff/review/") -> None:
     page = screen.page
     page.goto("/staff/signin?lang=vi")
     screen.shot("staff-signin")
@@ -63,7 +64,7 @@ def _staff_sign_in(screen, staff) -> None:
     screen.shot("authenticator-code")
     code_box.fill(pyotp.TOTP(STAFF_SECRET).now())
     page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    page.wait_for_url("**/staff/review/")
+    page.wait_for_url(landing)
 
 
 def test_an_officer_claims_and_approves_a_request(screen, browser, live_url):
@@ -179,3 +180,58 @@ def test_a_new_supervisor_enrols_the_authenticator_and_gives_the_second_approval
         desk.close()
     db.session.expire_all()
     assert db.session.get(ChangeRequest, request.id).status == "approved"
+
+
+def test_an_officer_rejects_a_request_on_a_phone_and_looks_up_the_log(phone):
+    commune = make_commune()
+    beneficiary = make_beneficiary(full_name="Lê Văn Hùng", commune=commune,
+                                   account=("bank", "970405", "1506205123456"))
+    request = make_change_request(beneficiary=beneficiary, number="0071000654321",
+                                  holder_name="TRAN VAN KHAC")
+    officer = make_officer(commune=commune, display_name="Đỗ Thị Hạnh")
+    _staff_sign_in(phone, officer)
+    page = phone.page
+    page.goto(f"/staff/review/{request.id}")
+    page.get_by_role("button", name="Nhận xử lý yêu cầu này").click()
+    page.get_by_role("link", name="Từ chối", exact=True).click()
+    page.wait_for_url(f"**/staff/review/{request.id}/reject")
+    page.get_by_role("button", name="Từ chối yêu cầu").click()
+    assert page.locator(".error-summary").get_by_text("Chọn lý do từ chối yêu cầu").is_visible()
+    phone.shot("reject-error")
+    page.get_by_label("Chủ tài khoản không phải là người thụ hưởng").check()
+    page.get_by_role("textbox", name="Ghi chú").fill("Ngân hàng báo chủ tài khoản là người khác")
+    phone.shot("reject")
+    page.get_by_role("button", name="Từ chối yêu cầu").click()
+    page.wait_for_url("**/staff/review/")
+    assert page.get_by_text(f"Đã từ chối yêu cầu {request.reference}").is_visible()
+
+    page.get_by_role("link", name="Nhật ký thao tác").click()
+    page.get_by_label("Số định danh cá nhân của người thụ hưởng").fill(
+        beneficiary.person.id_number)
+    page.get_by_role("button", name="Xem nhật ký").click()
+    log = page.locator("main").inner_text()
+    assert "Bị từ chối" in log and "Nhận xử lý" in log
+    phone.shot("audit-log")
+    db.session.expire_all()
+    assert db.session.get(ChangeRequest, request.id).status == "rejected"
+
+
+def test_an_admin_adds_a_staff_member_on_a_desktop(browser, live_url):
+    make_commune()
+    admin = make_admin(display_name="Quản trị viên")
+    desk = Desk(browser, live_url, ARTIFACTS / "test_officer_review" / "admin")
+    try:
+        _staff_sign_in(desk, admin, landing="**/staff/admin/")
+        page = desk.page
+        page.get_by_role("link", name="Thêm cán bộ").click()
+        page.get_by_label("Họ và tên").fill("Lê Thị Na")
+        page.get_by_label("Tên đăng nhập").fill("officer.na")
+        page.get_by_label("Cán bộ cấp xã").check()
+        page.get_by_label("Nơi làm việc").select_option("08701")
+        desk.shot("new-staff")
+        page.get_by_role("button", name="Tạo tài khoản").click()
+        link = page.locator("[data-setup-link]").inner_text()
+        assert "/staff/setup/start?token=" in link
+        desk.shot("setup-link")
+    finally:
+        desk.close()

@@ -153,7 +153,7 @@ def test_a_body_that_is_not_json_gets_415(client, auth):
 
 
 def test_an_oversize_body_gets_413_and_is_audited(client, auth):
-    response = client.post(URL, data=b"{" + b" " * (5 * 1024 * 1024) + b"}",
+    response = client.post(URL, data=b"{" + b" " * (9 * 1024 * 1024) + b"}",
                            content_type="application/json", headers=auth)
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "payload_too_large"

@@ -230,3 +230,14 @@ def test_another_beneficiary_cannot_touch_a_delegation(app, family):
         assert other.post(f"/family/{delegation.id}/end").status_code == 404
         assert other.post(f"/family/helping/{delegation.id}/act").status_code == 404
         assert other.post(f"/family/invitations/{delegation.id}/accept").status_code == 404
+
+
+def test_a_view_only_helper_sees_the_payments_of_the_person_they_help(app, family):
+    from tests.payment_factories import make_payment
+
+    mother, _ = family
+    make_payment(beneficiary=mother, period="2026-10", amount=500_000)
+    helper = helping(app, family, "view")
+    soup = page(helper.get("/account/payments/"))
+    assert "500.000 ₫" in text(soup)
+    assert "Bạn đang giúp Nguyễn Thị Lan" in text(soup.select_one(".helper-banner"))

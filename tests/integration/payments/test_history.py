@@ -231,3 +231,27 @@ def test_a_failed_payment_made_good_later_raises_no_alarm(client, lan):
     soup = page(client.get(HISTORY))
     assert not soup.select(".notice--warning")
     assert len(_rows(soup)) == 2
+
+
+def test_the_demo_history_of_24_months_is_shown_without_the_full_id_number(client):
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from domain import demo
+    from domain.models import Person
+    from extensions import db as database
+
+    demo.seed(today=date(2026, 12, 4))
+    lan = database.session.scalar(select(Person).where(Person.full_name == "Nguyễn Thị Lan"))
+    sign_in(client, lan)
+    soup = page(client.get(HISTORY))
+    assert [h.get_text(strip=True) for h in soup.select("section.payment-year h2")] == [
+        "Năm 2026", "Năm 2025", "Năm 2024"]
+    assert len(_rows(soup)) == 24
+    first = soup.select_one("table.payment-table a")["href"]
+    for url in (first, first + "/receipt"):
+        body = text(page(client.get(url)))
+        assert lan.id_number not in body
+        assert "DEMO-0000" in body  # demo references name the beneficiary record, not the ID
+    assert lan.id_number not in client.get("/account/payments/2026.csv").get_data(as_text=True)

@@ -152,7 +152,7 @@ def test_revealing_the_full_number_asks_why_and_records_it(client):
     officer = make_officer()
     request = make_change_request(beneficiary=_beneficiary(), number="0011009876543")
     sign_in_staff(client, officer)
-    url = f"/staff/review/{request.id}/reveal/proposed"
+    url = f"/staff/review/{request.id}/reveal/{request.proposed_address_id}"
     soup = page(client.get(url + "?lang=en"))
     assert heading(soup) == "Show the full number"
     assert "0011009876543" not in text(soup)
@@ -169,7 +169,8 @@ def test_revealing_the_full_number_asks_why_and_records_it(client):
     assert event.actor_id == officer.id and event.details["reason"] == "call_provider"
     soup = page(client.get(f"/staff/review/{request.id}?lang=en"))
     assert "Full account number shown to staff" in soup.find(id="history-title").parent.get_text()
-    soup = page(client.post(f"/staff/review/{request.id}/reveal/current?lang=en",
+    current = f"/staff/review/{request.id}/reveal/{request.previous_address_id}?lang=en"
+    soup = page(client.post(current,
                             data={"reason": "paper_form"}))
     assert soup.select_one("[data-full-number]").get_text() == "1506205123456"
 
@@ -178,9 +179,11 @@ def test_a_cash_address_has_no_number_to_reveal(client):
     officer = make_officer()
     request = make_change_request(beneficiary=make_beneficiary(), kind="cash")
     sign_in_staff(client, officer)
-    assert client.get(f"/staff/review/{request.id}/reveal/proposed").status_code == 404
-    assert client.get(f"/staff/review/{request.id}/reveal/current").status_code == 404
-    assert client.get(f"/staff/review/{request.id}/reveal/other").status_code == 404
+    base = f"/staff/review/{request.id}/reveal"
+    assert client.get(f"{base}/{request.proposed_address_id}").status_code == 404
+    assert client.get(f"{base}/{request.previous_address_id}").status_code == 404
+    assert client.get(f"{base}/999999").status_code == 404
+    assert client.get(f"{base}/current").status_code == 404
     soup = page(client.get(f"/staff/review/{request.id}?lang=en"))
     assert not soup.find("a", string="Show the full number")
 

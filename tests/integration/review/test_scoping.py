@@ -19,10 +19,15 @@ REQUEST_URLS = (
     ("POST", "/staff/review/{id}/approve"),
     ("GET", "/staff/review/{id}/reject"),
     ("POST", "/staff/review/{id}/reject"),
-    ("GET", "/staff/review/{id}/reveal/proposed"),
-    ("POST", "/staff/review/{id}/reveal/proposed"),
-    ("GET", "/staff/review/{id}/reveal/current"),
+    ("GET", "/staff/review/{id}/reveal/{proposed}"),
+    ("POST", "/staff/review/{id}/reveal/{proposed}"),
+    ("GET", "/staff/review/{id}/reveal/{current}"),
 )
+
+
+def _url(pattern: str, request: ChangeRequest) -> str:
+    return pattern.format(id=request.id, proposed=request.proposed_address_id,
+                          current=request.previous_address_id)
 
 
 def _elsewhere():
@@ -47,7 +52,7 @@ def test_an_officer_gets_404_for_a_request_of_another_commune(client, method, pa
     sign_in_staff(client, officer)
     target = requests["other_commune"]
     data = {"version": str(target.version), "reason": "other", "note": "x"}
-    response = client.open(pattern.format(id=target.id), method=method, data=data)
+    response = client.open(_url(pattern, target), method=method, data=data)
     assert response.status_code == 404
     db.session.expire_all()
     target = db.session.get(ChangeRequest, target.id)
@@ -59,7 +64,7 @@ def test_the_same_urls_work_for_the_officer_of_the_commune(client):
     sign_in_staff(client, make_officer(commune=home))
     target = requests["home"]
     assert page(client.get(f"/staff/review/{target.id}"))
-    assert page(client.get(f"/staff/review/{target.id}/reveal/proposed"))
+    assert page(client.get(f"/staff/review/{target.id}/reveal/{target.proposed_address_id}"))
     assert client.post(f"/staff/review/{target.id}/claim").status_code == 303
 
 
@@ -69,11 +74,10 @@ def test_a_supervisor_gets_404_outside_their_province_only(client, method, patte
     sign_in_staff(client, make_supervisor(province_code="087"))
     outside = requests["other_province"]
     data = {"version": str(outside.version), "reason": "other", "note": "x"}
-    assert client.open(pattern.format(id=outside.id), method=method,
-                       data=data).status_code == 404
+    assert client.open(_url(pattern, outside), method=method, data=data).status_code == 404
     if method == "GET":
         inside = requests["other_commune"]
-        assert client.get(pattern.format(id=inside.id)).status_code in (200, 303)
+        assert client.get(_url(pattern, inside)).status_code in (200, 303)
 
 
 def test_a_request_that_does_not_exist_is_404_too(client):

@@ -257,3 +257,16 @@ def test_every_chunk_is_audited_with_its_counts(app, tmp_path):
     assert events[-1].action == "payments.import_finished"
     assert events[-1].details["read"] == 5
     assert all(lan.person.id_number not in str(e.details) for e in events)
+
+
+def test_a_line_the_csv_reader_cannot_read_stops_the_import_after_saving_the_rows_before(
+        app, tmp_path):
+    lan = make_beneficiary()
+    path = write_csv(tmp_path / "p.csv", [row(lan, f"R-{m}", f"2025-{m:02d}", status="paid_cash",
+                                              provider_code="", account_number="")
+                                          for m in range(1, 4)])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("R-9," + "x" * 200_000 + ",2025-09,elderly_80,500000,paid_cash,,,,,\n")
+    with pytest.raises(ImportFileError, match="Line 5 cannot be read as CSV"):
+        import_file(path, ACTOR, chunk_size=2)
+    assert [r[0] for r in stored()] == ["R-1", "R-2", "R-3"]

@@ -150,6 +150,18 @@ def test_releasing_gives_the_request_back(app):
                                     "review.released"]
 
 
+def test_a_request_nobody_claimed_within_30_days_cannot_be_claimed(app):
+    officer = make_officer()
+    request = make_change_request(beneficiary=_beneficiary(),
+                                  created_at=datetime.now(UTC) - timedelta(days=31))
+    with pytest.raises(review.Refused) as refused:
+        review.claim(officer, request.id, actor_for(officer))
+    assert refused.value.reason == "expired"
+    assert _fresh(request).claimed_by_staff_id is None
+    assert review.queue(officer, review.QueueFilter(status="waiting")).rows == []
+    assert review.claim_next(officer, actor_for(officer)) is None
+
+
 def test_claim_next_takes_the_oldest_waiting_request(app):
     commune = make_commune()
     officer = make_officer(commune=commune)
@@ -449,12 +461,13 @@ def test_a_request_of_a_person_since_deceased_cannot_be_approved(app):
 def test_revealing_a_full_number_needs_a_reason_and_is_audited(app):
     officer = make_officer()
     request = make_change_request(beneficiary=_beneficiary(), number="0011009876543")
+    proposed = request.proposed_address_id
     with pytest.raises(review.ValidationError):
-        review.reveal_number(officer, request.id, "proposed", "", None, actor_for(officer))
+        review.reveal_number(officer, request.id, proposed, "", None, actor_for(officer))
     with pytest.raises(review.ValidationError):
-        review.reveal_number(officer, request.id, "proposed", "other", "", actor_for(officer))
+        review.reveal_number(officer, request.id, proposed, "other", "", actor_for(officer))
     assert "review.number_revealed" not in _actions()
-    revealed = review.reveal_number(officer, request.id, "proposed", "other",
+    revealed = review.reveal_number(officer, request.id, proposed, "other",
                                     "Bank form 0011009876543 checked", actor_for(officer))
     assert revealed.number == "0011009876543"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action ==
@@ -462,9 +475,14 @@ def test_revealing_a_full_number_needs_a_reason_and_is_audited(app):
     assert event.details["reason"] == "other"
     assert event.details["which"] == "proposed"
     assert "0011009876543" not in str(event.details)
-    current = review.reveal_number(officer, request.id, "current", "paper_form", None,
-                                   actor_for(officer))
+    current = review.reveal_number(officer, request.id, request.previous_address_id,
+                                   "paper_form", None, actor_for(officer))
     assert current.number == "1506205123456"
+    # Only the request's own two addresses: any other address id is not found.
+    other = make_change_request(beneficiary=_beneficiary())
+    with pytest.raises(review.NotFound):
+        review.reveal_number(officer, request.id, other.proposed_address_id, "paper_form", None,
+                             actor_for(officer))
 
 
 def test_the_audit_log_of_a_person_is_found_within_the_reviewers_area(app):
