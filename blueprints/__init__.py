@@ -25,6 +25,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_auth_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(admin_bp)
+    from blueprints.support import bp as support_bp
+
+    app.register_blueprint(support_bp)
     from blueprints.api import bp as api_bp
     from blueprints.payments import bp as payments_bp
 

@@ -39,8 +39,13 @@ def event_hash(event: AuditEvent) -> str:
     return hashlib.sha256(_canonical(event).encode()).hexdigest()
 
 
-def _lock_chain() -> None:
-    # Appends are serialised so that two writers never chain onto the same predecessor.
+def lock_chain() -> None:
+    """Take the chain's lock for this transaction (PostgreSQL; SQLite serialises writers).
+
+    Appends are serialised so that two writers never chain onto the same predecessor. A
+    transaction that will also update rows other writers touch (a change request) takes this
+    lock FIRST, so every writer locks in the same order and none can deadlock.
+    """
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(727001)"))
 
@@ -55,7 +60,7 @@ def record(
     details: dict | None = None,
 ) -> AuditEvent:
     """Append an event in the caller's transaction; the caller commits."""
-    _lock_chain()
+    lock_chain()
     last = db.session.execute(
         select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
     ).first()

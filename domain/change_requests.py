@@ -428,6 +428,7 @@ def submit_change(
     now = datetime.now(UTC)
     # Expire first (it commits), then hold the lock until this transaction commits.
     expire_overdue(now=now, beneficiary_id=beneficiary.id)
+    audit.lock_chain()  # the audit lock first, then rows: the order every writer keeps
     _lock_beneficiary(beneficiary)
     ensure_can_change(beneficiary, now)
     provider = provider_for(content.kind, content.provider_code)
@@ -555,6 +556,7 @@ def cancel(beneficiary: Beneficiary, request: ChangeRequest, actor: Actor) -> Ch
     if not can_cancel(request):
         raise not_now
     now = datetime.now(UTC)
+    audit.lock_chain()  # before the row's lock, as every writer does
     request.status = "cancelled"
     request.closed_at = now
     request.proposed_address.status = "withdrawn"
@@ -607,6 +609,7 @@ def expire_overdue(now: datetime | None = None, beneficiary_id: int | None = Non
     expired = 0
     system = Actor.system("request-expiry")
     for request in overdue:
+        audit.lock_chain()  # before the row's lock, as every writer does
         request.status = "expired"
         request.closed_at = now
         request.proposed_address.status = "withdrawn"

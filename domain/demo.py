@@ -13,6 +13,7 @@ from domain import addresses
 from domain.identifiers import make_id_number
 from domain.models import (
     Beneficiary,
+    ChangeRequest,
     Commune,
     Entitlement,
     Payment,
@@ -238,7 +239,40 @@ def seed(today: date | None = None) -> dict[str, int]:
         db.session.add(staff)
         added["staff"] += 1
     db.session.commit()
+    added["requests"] = _seed_requests()
     return added
+
+
+# Requests waiting for an officer, so the review queue has work in the demo: one that passes
+# every check, and one whose account is in someone else's name (high-risk).
+DEMO_REQUESTS = (
+    ("087040003456", "bank", "970436", "0071000555666", "HOANG VAN NAM"),
+    ("087084000999", "bank", "970422", "0801234567890", None),
+)
+
+
+def _seed_requests() -> int:
+    from domain import change_requests
+    from domain.actors import Actor
+
+    made = 0
+    for id_number, kind, provider_code, number, holder in DEMO_REQUESTS:
+        person = db.session.scalar(select(Person).where(Person.id_number == id_number))
+        beneficiary = person and db.session.scalar(
+            select(Beneficiary).where(Beneficiary.person_id == person.id))
+        if beneficiary is None or db.session.scalar(
+            select(ChangeRequest.id).where(ChangeRequest.beneficiary_id == beneficiary.id)
+        ):
+            continue
+        if holder is not None:
+            index = account_index(kind, provider_code, number)
+            db.session.add(SimBankAccount(provider_code=provider_code, number_index=index,
+                                          holder_name=holder))
+            db.session.flush()
+        content = change_requests.content_for(beneficiary, kind, provider_code, number)
+        change_requests.submit_change(beneficiary, content, Actor.system("demo-seed"))
+        made += 1
+    return made
 
 
 def _seed_beneficiary(demo: DemoPerson, person: Person, periods: list[str], today: date) -> None:

@@ -1,0 +1,275 @@
+"""HTTP benchmark: gunicorn on PostgreSQL and Redis, measured with wrk on the same machine.
+
+    .venv/bin/python bench/http_bench.py                           # 15 s per URL
+    .venv/bin/python bench/http_bench.py --duration 5 --markdown /tmp/http.md
+
+Two databases (bench/benchdb.py builds them, or reuses them when they are complete):
+- `ansinh_bench`: 100,000 beneficiaries × 36 months = 3,600,000 payments;
+- `ansinh_bench_36k`: 1,000 beneficiaries × 36 months = 36,000 payments.
+For each, the script starts gunicorn with the repository's gunicorn.conf.py (production
+configuration, 2 workers, rate limits in Redis db 15) on 127.0.0.1, signs a beneficiary in
+(a real server-side session from `domain.sessions.create`, sent as a signed Flask session
+cookie), checks that each page answers 200 without a redirect, warms the server up, and runs
+`wrk --latency` for /healthz, the signed-in home page /account/ and the history page
+/account/payments/ of the same beneficiary (one paid into a bank account, with 36 payments,
+from the middle of the table). After each wrk run the page is fetched again and must still be
+200 (the session did not lapse). Needs `wrk` (apt-get install -y wrk).
+
+Reported: requests per second, p50 and p99 latency, each page's throughput as a ratio of
+/healthz's in the same run, and the history page's p50 at 3.6 M payments over its p50 at
+36,000 (the growth ratio).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import benchdb  # noqa: E402
+
+ROOT = benchdb.ROOT
+PAGES = (("/healthz", "health check"), ("/account/", "home page (signed in)"),
+         ("/account/payments/", "payment history (signed in)"))
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+@dataclass
+class Result:
+    database: str
+    payments: int
+    path: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: str
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if match is None:
+        raise ValueError(f"latency {text!r}")
+    return float(match.group(1)) * UNITS[match.group(2)]
+
+
+def parse_wrk(output: str) -> tuple[float, float, float, int, str]:
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    problems = []
+    for pattern in (r"Socket errors:[^\n]*", r"Non-2xx or 3xx responses: \d+"):
+        found = re.search(pattern, output)
+        if found:
+            problems.append(found.group(0))
+    return rps, p50, p99, requests, "; ".join(problems)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def check_page(base: str, path: str, cookie: str) -> None:
+    """The page must answer 200 itself: a redirect to the sign-in page would look fast."""
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(urllib.request.Request(base + path, headers={"Cookie": cookie}),  # noqa: S310
+                         timeout=30) as response:
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    if status != 200:
+        raise SystemExit(f"{path} answered {status}, not 200: the benchmark would be wrong")
+
+
+class Server:
+    """gunicorn with the repository's configuration, on 127.0.0.1, against one database."""
+
+    def __init__(self, database: str, port: int, workers: int, log: Path) -> None:
+        env = benchdb.app_env(database)
+        env.update(BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY=str(workers))
+        self.base = f"http://127.0.0.1:{port}"
+        self.log = log.open("a")
+        self.process = subprocess.Popen(  # noqa: S603 — fixed arguments
+            [str(Path(sys.executable).parent / "gunicorn"), "--config", "gunicorn.conf.py",
+             "app:create_app()"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(self.base + "/healthz", timeout=2):  # noqa: S310
+                    return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise SystemExit(f"gunicorn did not start; see {log}") from None
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+def wrk(base: str, path: str, cookie: str, args) -> str:
+    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
+               "--latency", "-H", f"Cookie: {cookie}", base + path]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
+
+
+def bench_database(database: str, beneficiaries: int, args, log: Path,
+                   paths: tuple[str, ...]) -> list[Result]:
+    benchdb.ensure(database, beneficiaries, benchdb.MONTHS)
+    payments = beneficiaries * benchdb.MONTHS
+    beneficiary_id, person_id = benchdb.pick_beneficiary(database)
+    cookie = benchdb.signed_in_cookie(database, person_id)
+    print(f"{database}: {payments:,} payments; beneficiary {beneficiary_id} "
+          f"(36 payments) signed in", flush=True)
+    server = Server(database, args.port, args.workers, log)
+    results = []
+    try:
+        for path in paths:
+            check_page(server.base, path, cookie)
+        for path in paths:  # warm-up: connections, caches, the workers' first requests
+            wrk(server.base, path, cookie, argparse.Namespace(**{**vars(args), "duration": 2}))
+        for path in paths:
+            output = wrk(server.base, path, cookie, args)
+            check_page(server.base, path, cookie)
+            rps, p50, p99, requests, errors = parse_wrk(output)
+            results.append(Result(database, payments, path, rps, p50, p99, requests, errors))
+            print(f"  {path:<20} {rps:8.1f} req/s  p50 {p50:7.2f} ms  p99 {p99:7.2f} ms"
+                  f"  ({requests:,} requests{'; ' + errors if errors else ''})", flush=True)
+    finally:
+        server.stop()
+    return results
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.machine()
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory_kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text()
+                         .splitlines() if line.startswith("MemTotal")))
+    import psycopg
+
+    with psycopg.connect(benchdb.url("postgres")) as conn:
+        postgres = conn.execute("SHOW server_version").fetchone()[0]
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout  # noqa: S607
+    gunicorn = subprocess.run([str(Path(sys.executable).parent / "gunicorn"), "--version"],  # noqa: S603
+                              capture_output=True, text=True).stdout.strip()
+    return {
+        "CPU": f"{cpu}, {os.cpu_count()} CPUs (nproc)",
+        "memory": f"{memory_kb / 1024 / 1024:.1f} GiB",
+        "system": f"{platform.system()} {platform.release()}",
+        "Python": platform.python_version(),
+        "PostgreSQL": postgres,
+        "wrk": wrk_version.split("[")[0].strip() if wrk_version else "?",
+        "gunicorn": gunicorn,
+    }
+
+
+def markdown(big: list[Result], small: list[Result], args, command: str) -> str:
+    health = next(r for r in big if r.path == "/healthz")
+    lines = [
+        f"## HTTP under gunicorn ({datetime.now(UTC):%d %B %Y %H:%M} UTC)",
+        "",
+        "Machine: " + "; ".join(f"{k} {v}" for k, v in machine().items()),
+        "",
+        f"Command: `{command}`",
+        "",
+        f"gunicorn.conf.py (gthread, {args.workers} workers × 4 threads), production "
+        "configuration, PostgreSQL and Redis on the same machine; "
+        f"`wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency` per URL "
+        "on 127.0.0.1, one URL after the other, after a 2-second warm-up of each.",
+        "",
+        "| database | URL | requests/s | × /healthz | p50 ms | p99 ms | requests |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for results in (big, small):
+        base = next(r for r in results if r.path == "/healthz")
+        for r in results:
+            lines.append(
+                f"| {r.payments:,} payments | `{r.path}` | {r.requests_per_second:,.0f} | "
+                f"{r.requests_per_second / base.requests_per_second:.2f} | {r.p50_ms:.2f} | "
+                f"{r.p99_ms:.2f} | {r.requests:,} |"
+            )
+    errors = [f"{r.path} ({r.payments:,}): {r.errors}" for r in big + small if r.errors]
+    home = next(r for r in big if r.path == "/account/")
+    history_big = next(r for r in big if r.path == "/account/payments/")
+    history_small = next(r for r in small if r.path == "/account/payments/")
+    home_ratio = home.requests_per_second / health.requests_per_second
+    growth = history_big.p50_ms / history_small.p50_ms
+    lines += [
+        "",
+        f"- Home page throughput / /healthz: **{home_ratio:.2f}** "
+        f"(target ≥ 0.5: {'met' if home_ratio >= 0.5 else 'missed'}).",
+        f"- History page p50 at {history_big.payments:,} payments / at "
+        f"{history_small.payments:,}: {history_big.p50_ms:.2f} ms / {history_small.p50_ms:.2f} ms"
+        f" = **{growth:.2f}** (target ≤ 1.5: {'met' if growth <= 1.5 else 'missed'}); p99 "
+        f"{history_big.p99_ms / history_small.p99_ms:.2f}, throughput "
+        f"{history_big.requests_per_second / history_small.requests_per_second:.2f}.",
+        "- Errors reported by wrk: " + ("; ".join(errors) if errors else "none") + ".",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database", default="ansinh_bench")
+    parser.add_argument("--beneficiaries", type=int, default=100_000)
+    parser.add_argument("--small-database", default="ansinh_bench_36k")
+    parser.add_argument("--small-beneficiaries", type=int, default=1_000)
+    parser.add_argument("--duration", type=int, default=15, help="seconds per URL")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--markdown", type=Path, help="write the results section to this file")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install -y wrk")
+    command = "python bench/http_bench.py " + " ".join(sys.argv[1:])
+    with tempfile.TemporaryDirectory(prefix="http-bench-") as folder:
+        log = Path(folder) / "gunicorn.log"
+        try:
+            big = bench_database(args.database, args.beneficiaries, args, log,
+                                 tuple(path for path, _ in PAGES))
+            small = bench_database(args.small_database, args.small_beneficiaries, args, log,
+                                   tuple(path for path, _ in PAGES))
+        except BaseException:
+            print(log.read_text()[-3000:] if log.exists() else "", file=sys.stderr)
+            raise
+    section = markdown(big, small, args, command.strip())
+    print()
+    print(section)
+    if args.markdown:
+        args.markdown.write_text(section, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
