@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -34,8 +35,12 @@ from pathlib import Path
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# The code the app runs from: the repository, or a snapshot of it (see snapshot()).
+APP_ROOT = Path(os.environ.get("BENCH_APP_ROOT", ROOT))
+if str(APP_ROOT) not in sys.path:
+    sys.path.insert(0, str(APP_ROOT))
+SNAPSHOT_IGNORE = (".venv", "node_modules", ".git", "tests", "instance", "bench", "__pycache__",
+                   ".pytest_cache", ".hypothesis", ".ruff_cache", "*.egg-info")
 
 PG_SERVER = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 MONTHS = 36
@@ -54,11 +59,35 @@ def url(database: str) -> str:
     return f"{PG_SERVER}/{database}"
 
 
+def snapshot(folder: Path) -> Path:
+    """Copy the app's code (not the tests, not the virtual environment) into `folder` and run
+    the app from there for the rest of this process and its children. The working tree may be
+    edited while a benchmark runs, and gunicorn restarts each worker after `max_requests`,
+    importing whatever is on disk then: a snapshot keeps one version of the code for the whole
+    run. The snapshot must import cleanly, or the benchmark stops before measuring anything."""
+    global APP_ROOT
+    target = folder / "app"
+    shutil.copytree(ROOT, target, ignore=shutil.ignore_patterns(*SNAPSHOT_IGNORE))
+    env = dict(os.environ, **KEYS, ANSINH_CONFIG="production", PYTHONPATH=str(target),
+               DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    check = subprocess.run([sys.executable, "-c", "import app; app.create_app(); "  # noqa: S603
+                            "print(app.__file__)"], cwd=target, env=env, capture_output=True,
+                           text=True)
+    if check.returncode != 0 or not check.stdout.strip().startswith(str(target)):
+        raise SystemExit("the app does not import from a copy of the working tree:\n"
+                         + check.stdout + check.stderr[-2000:])
+    APP_ROOT = target
+    os.environ["BENCH_APP_ROOT"] = str(target)
+    sys.path.insert(0, str(target))
+    return target
+
+
 def app_env(database: str, redis_db: int = 15) -> dict[str, str]:
     """The environment of the app (production configuration) against a bench database."""
     env = dict(os.environ)
     env.update(KEYS)
     env.update(
+        PYTHONPATH=str(APP_ROOT),
         ANSINH_CONFIG="production",
         DATABASE_URL=f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}",
         RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:6379/{redis_db}",
@@ -104,12 +133,12 @@ def ensure(database: str, beneficiaries: int, months: int = MONTHS, *,
     _create(database)
     env = app_env(database)
     subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],  # noqa: S603
-                   cwd=ROOT, env=env, check=True, capture_output=True)
+                   cwd=APP_ROOT, env=env, check=True, capture_output=True)
     timings["create and migrate"] = time.perf_counter() - started
     # The population and the payments are made by a child process with the app's environment.
     subprocess.run([sys.executable, __file__, "--database", database, "--beneficiaries",  # noqa: S603
                     str(beneficiaries), "--months", str(months), "--fill"],
-                   cwd=ROOT, env=env, check=True)
+                   cwd=APP_ROOT, env=env, check=True)
     timings["fill"] = time.perf_counter() - started - timings["create and migrate"]
     got = _counts(database)
     if got != (beneficiaries, beneficiaries * months):
@@ -189,7 +218,7 @@ def pick_beneficiary(database: str, months: int = MONTHS) -> tuple[int, int]:
 def _child(database: str, *args: str) -> str:
     """Run this file inside the app's environment for `database`; its last line of output."""
     done = subprocess.run([sys.executable, __file__, "--database", database, *args],  # noqa: S603
-                          cwd=ROOT, env=app_env(database), check=True, capture_output=True,
+                          cwd=APP_ROOT, env=app_env(database), check=True, capture_output=True,
                           text=True)
     return done.stdout.strip().splitlines()[-1]
 

@@ -28,13 +28,14 @@ import platform
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -50,14 +51,28 @@ UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 @dataclass
 class Result:
+    """One URL on one database: one figure per round."""
+
     database: str
     payments: int
     path: str
-    requests_per_second: float
-    p50_ms: float
-    p99_ms: float
-    requests: int
-    errors: str
+    rps: list[float] = field(default_factory=list)
+    p50: list[float] = field(default_factory=list)
+    p99: list[float] = field(default_factory=list)
+    requests: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def requests_per_second(self) -> float:
+        return statistics.median(self.rps)
+
+    @property
+    def p50_ms(self) -> float:
+        return statistics.median(self.p50)
+
+    @property
+    def p99_ms(self) -> float:
+        return statistics.median(self.p99)
 
 
 def _ms(text: str) -> float:
@@ -109,7 +124,7 @@ class Server:
         self.process = subprocess.Popen(  # noqa: S603 — fixed arguments
             [str(Path(sys.executable).parent / "gunicorn"), "--config", "gunicorn.conf.py",
              "app:create_app()"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=benchdb.APP_ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while True:
@@ -139,30 +154,52 @@ def wrk(base: str, path: str, cookie: str, args) -> str:
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
 
 
-def bench_database(database: str, beneficiaries: int, args, log: Path,
-                   paths: tuple[str, ...]) -> list[Result]:
+@dataclass
+class Target:
+    database: str
+    payments: int
+    server: Server
+    cookie: str
+
+
+def start(database: str, beneficiaries: int, port: int, args, log: Path) -> Target:
     benchdb.ensure(database, beneficiaries, benchdb.MONTHS)
     payments = beneficiaries * benchdb.MONTHS
     beneficiary_id, person_id = benchdb.pick_beneficiary(database)
     cookie = benchdb.signed_in_cookie(database, person_id)
     print(f"{database}: {payments:,} payments; beneficiary {beneficiary_id} "
-          f"(36 payments) signed in", flush=True)
-    server = Server(database, args.port, args.workers, log)
-    results = []
-    try:
-        for path in paths:
-            check_page(server.base, path, cookie)
-        for path in paths:  # warm-up: connections, caches, the workers' first requests
-            wrk(server.base, path, cookie, argparse.Namespace(**{**vars(args), "duration": 2}))
-        for path in paths:
-            output = wrk(server.base, path, cookie, args)
-            check_page(server.base, path, cookie)
-            rps, p50, p99, requests, errors = parse_wrk(output)
-            results.append(Result(database, payments, path, rps, p50, p99, requests, errors))
-            print(f"  {path:<20} {rps:8.1f} req/s  p50 {p50:7.2f} ms  p99 {p99:7.2f} ms"
-                  f"  ({requests:,} requests{'; ' + errors if errors else ''})", flush=True)
-    finally:
-        server.stop()
+          f"(36 payments) signed in; gunicorn on port {port}", flush=True)
+    server = Server(database, port, args.workers, log)
+    for path, _label in PAGES:
+        check_page(server.base, path, cookie)
+    return Target(database, payments, server, cookie)
+
+
+def measure(targets: list[Target], args) -> dict[tuple[str, str], Result]:
+    """Round after round, every URL of every database in turn: a burst of load on the shared
+    machine then touches all of them alike, and each figure is a median over the rounds."""
+    results = {(t.database, path): Result(t.database, t.payments, path)
+               for t in targets for path, _label in PAGES}
+    warm_up = argparse.Namespace(**{**vars(args), "duration": 2})
+    for target in targets:
+        for path, _label in PAGES:
+            wrk(target.server.base, path, target.cookie, warm_up)
+    for number in range(1, args.rounds + 1):
+        for target in targets:
+            for path, _label in PAGES:
+                output = wrk(target.server.base, path, target.cookie, args)
+                check_page(target.server.base, path, target.cookie)
+                rps, p50, p99, requests, errors = parse_wrk(output)
+                result = results[(target.database, path)]
+                result.rps.append(rps)
+                result.p50.append(p50)
+                result.p99.append(p99)
+                result.requests += requests
+                if errors:
+                    result.errors.append(errors)
+                print(f"  round {number} {target.payments:>9,} {path:<20} {rps:8.1f} req/s"
+                      f"  p50 {p50:7.2f} ms  p99 {p99:7.2f} ms  ({requests:,} requests"
+                      f"{'; ' + errors if errors else ''})", flush=True)
     return results
 
 
@@ -192,8 +229,13 @@ def machine() -> dict[str, str]:
     }
 
 
-def markdown(big: list[Result], small: list[Result], args, command: str) -> str:
-    health = next(r for r in big if r.path == "/healthz")
+def markdown(results: dict[tuple[str, str], Result], targets: list[Target], args,
+             command: str, load: tuple[tuple[float, ...], tuple[float, ...]]) -> str:
+    big, small = targets
+    health = results[(big.database, "/healthz")]
+    home = results[(big.database, "/account/")]
+    history_big = results[(big.database, "/account/payments/")]
+    history_small = results[(small.database, "/account/payments/")]
     lines = [
         f"## HTTP under gunicorn ({datetime.now(UTC):%d %B %Y %H:%M} UTC)",
         "",
@@ -202,34 +244,39 @@ def markdown(big: list[Result], small: list[Result], args, command: str) -> str:
         f"Command: `{command}`",
         "",
         f"gunicorn.conf.py (gthread, {args.workers} workers × 4 threads), production "
-        "configuration, PostgreSQL and Redis on the same machine; "
-        f"`wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency` per URL "
-        "on 127.0.0.1, one URL after the other, after a 2-second warm-up of each.",
+        "configuration, PostgreSQL 15 and Redis on the same machine, one gunicorn per database; "
+        f"`wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency` per URL on "
+        f"127.0.0.1; {args.rounds} rounds, each running every URL of both databases in turn "
+        "(after a 2-second warm-up of each). Figures are medians over the rounds; requests "
+        "are the total. Load average (1 min) of the machine "
+        f"{load[0][0]:.1f} before the run and {load[1][0]:.1f} after.",
         "",
-        "| database | URL | requests/s | × /healthz | p50 ms | p99 ms | requests |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| payments in the table | URL | requests/s | × /healthz | p50 ms | p99 ms | requests |",
+        "|---:|---|---:|---:|---:|---:|---:|",
     ]
-    for results in (big, small):
-        base = next(r for r in results if r.path == "/healthz")
-        for r in results:
+    for target in targets:
+        base = results[(target.database, "/healthz")]
+        for path, _label in PAGES:
+            r = results[(target.database, path)]
             lines.append(
-                f"| {r.payments:,} payments | `{r.path}` | {r.requests_per_second:,.0f} | "
+                f"| {r.payments:,} | `{r.path}` | {r.requests_per_second:,.0f} | "
                 f"{r.requests_per_second / base.requests_per_second:.2f} | {r.p50_ms:.2f} | "
                 f"{r.p99_ms:.2f} | {r.requests:,} |"
             )
-    errors = [f"{r.path} ({r.payments:,}): {r.errors}" for r in big + small if r.errors]
-    home = next(r for r in big if r.path == "/account/")
-    history_big = next(r for r in big if r.path == "/account/payments/")
-    history_small = next(r for r in small if r.path == "/account/payments/")
+    errors = [f"`{r.path}` at {r.payments:,}: {e}" for r in results.values() for e in r.errors]
     home_ratio = home.requests_per_second / health.requests_per_second
+    per_round = [h / b for h, b in zip(home.rps, health.rps, strict=True)]
     growth = history_big.p50_ms / history_small.p50_ms
+    growth_rounds = [b / s for b, s in zip(history_big.p50, history_small.p50, strict=True)]
     lines += [
         "",
-        f"- Home page throughput / /healthz: **{home_ratio:.2f}** "
-        f"(target ≥ 0.5: {'met' if home_ratio >= 0.5 else 'missed'}).",
+        f"- Home page throughput / /healthz's: **{home_ratio:.2f}** "
+        f"(rounds: {', '.join(f'{x:.2f}' for x in per_round)}; "
+        f"target ≥ 0.5: {'met' if home_ratio >= 0.5 else 'missed'}).",
         f"- History page p50 at {history_big.payments:,} payments / at "
         f"{history_small.payments:,}: {history_big.p50_ms:.2f} ms / {history_small.p50_ms:.2f} ms"
-        f" = **{growth:.2f}** (target ≤ 1.5: {'met' if growth <= 1.5 else 'missed'}); p99 "
+        f" = **{growth:.2f}** (rounds: {', '.join(f'{x:.2f}' for x in growth_rounds)}; "
+        f"target ≤ 1.5: {'met' if growth <= 1.5 else 'missed'}); p99 "
         f"{history_big.p99_ms / history_small.p99_ms:.2f}, throughput "
         f"{history_big.requests_per_second / history_small.requests_per_second:.2f}.",
         "- Errors reported by wrk: " + ("; ".join(errors) if errors else "none") + ".",
@@ -248,23 +295,30 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--port", type=int, default=8765, help="and the next one")
     parser.add_argument("--markdown", type=Path, help="write the results section to this file")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install -y wrk")
-    command = "python bench/http_bench.py " + " ".join(sys.argv[1:])
+    command = ("python bench/http_bench.py " + " ".join(sys.argv[1:])).strip()
+    load_before = os.getloadavg()
+    targets: list[Target] = []
     with tempfile.TemporaryDirectory(prefix="http-bench-") as folder:
         log = Path(folder) / "gunicorn.log"
+        print(f"app code from a snapshot in {benchdb.snapshot(Path(folder))}", flush=True)
         try:
-            big = bench_database(args.database, args.beneficiaries, args, log,
-                                 tuple(path for path, _ in PAGES))
-            small = bench_database(args.small_database, args.small_beneficiaries, args, log,
-                                   tuple(path for path, _ in PAGES))
+            targets.append(start(args.database, args.beneficiaries, args.port, args, log))
+            targets.append(start(args.small_database, args.small_beneficiaries, args.port + 1,
+                                 args, log))
+            results = measure(targets, args)
         except BaseException:
             print(log.read_text()[-3000:] if log.exists() else "", file=sys.stderr)
             raise
-    section = markdown(big, small, args, command.strip())
+        finally:
+            for target in targets:
+                target.server.stop()
+    section = markdown(results, targets, args, command, (load_before, os.getloadavg()))
     print()
     print(section)
     if args.markdown:

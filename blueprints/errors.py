@@ -49,7 +49,24 @@ def render_error(status: int, *, message: str | None = None):
     return render_template(template, status=status, message=message), status
 
 
+def _has_nul(values) -> bool:
+    return any("\x00" in value for value in values)
+
+
+def refuse_nul_characters():
+    """No text field anywhere takes a NUL character (PostgreSQL cannot store one): refuse it
+    up front with the 400 page, before anything reads it."""
+    if _has_nul(request.args.values()) or _has_nul(request.form.values()):
+        return render_error(400, message=_("The form contains a character that is not allowed. "
+                                           "Check what you typed and try again."))
+    if request.is_json and b"\\u0000" in request.get_data(cache=True):
+        return render_error(400, message="NUL characters are not allowed.")
+    return None
+
+
 def register_error_handlers(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
+
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
         return render_error(

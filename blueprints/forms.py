@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import Field, StringField
+from wtforms.validators import InputRequired, Regexp
 from wtforms.validators import ValidationError as FormError
 
 from domain.errors import ValidationError
@@ -34,3 +37,22 @@ class CodeField(StringField):
         super().process_formdata(valuelist)
         if self.data:
             self.data = "".join(self.data.split())
+
+
+def sms_code_field(description=None) -> CodeField:
+    """The 6-digit code from an SMS, with the one message every code page uses."""
+    message = _l("Enter the 6-digit code from the SMS")
+    return CodeField(
+        _l("Code from the SMS"),
+        description=description
+        or _l("6 digits, sent to the phone number in the population registry"),
+        validators=[InputRequired(message=message), Regexp(r"^\d{6}$", message=message)],
+    )
+
+
+class SmsCodeForm(FlaskForm):
+    code = sms_code_field()
+
+
+class EmptyForm(FlaskForm):
+    """A form with only its CSRF token: a button that posts."""

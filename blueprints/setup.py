@@ -69,8 +69,12 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 def configure_logging(app: Flask) -> None:
     """One line per request: method, path, status, time, request id. No query strings."""
-    if not app.logger.handlers or app.debug:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    service_log = logging.getLogger("ansinh")
+    if not service_log.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        service_log.addHandler(handler)
+        service_log.setLevel(logging.INFO)
 
     @app.before_request
     def _start_request() -> None:
@@ -106,6 +110,9 @@ def configure_jinja(app: Flask) -> None:
 
     filters.register(app)
     register_context(app)
+    from datetime import timedelta
+
+    app.jinja_env.globals["timedelta"] = timedelta  # also for macros imported without context
 
 
 def configure_ports(app: Flask) -> None:

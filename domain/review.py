@@ -787,15 +787,16 @@ def approve(staff: StaffUser, request_id: int, version: int | None, actor: Actor
     proposed = request.proposed_address
     _check_can_decide(staff, request, person, version, actor)
     if request.on_hold:
-        # The beneficiary told the support desk "this was not me": the request can only be
-        # rejected (or cancelled by the beneficiary), never approved.
+        # The support desk held it ("this was not me", or a reset to cash): the request can
+        # only be rejected (or cancelled by the beneficiary), never approved.
         audit.record(actor, "review.decision_refused", subject_type="change_request",
                      subject_id=request.id, on_behalf_of_person_id=person.id,
                      details={"reference": request.reference, "rule": "on_hold"})
         db.session.commit()
-        raise Refused("on_hold", N_("The beneficiary told the support desk they did not ask "
-                                    "for this. The request is on hold: it cannot be approved. "
-                                    "Reject it, or wait for the beneficiary to cancel it."))
+        raise Refused("on_hold", N_("The support desk put this request on hold: the "
+                                    "beneficiary did not ask for it, or their account may be "
+                                    "stolen. It cannot be approved. Reject it, or wait for "
+                                    "the beneficiary to cancel it."))
     if not person.is_alive:
         raise Refused("deceased", N_("The population registry records this person as "
                                      "deceased. Reject the request."))

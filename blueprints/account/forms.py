@@ -6,11 +6,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, InputRequired, Length, Regexp
+from wtforms.validators import AnyOf, InputRequired, Length
 from wtforms.validators import ValidationError as FormError
 
-from blueprints.forms import CodeField
+from blueprints.forms import EmptyForm, SmsCodeForm
 from domain.providers import PROVIDER_KINDS, providers_of_kind
+
+__all__ = ["EmptyForm"]  # shared with the views that import it from here
 
 KIND_LABELS = {
     "bank": _l("A bank account"),
@@ -118,17 +120,6 @@ class SendCodeForm(FlaskForm):
     fingerprint = HiddenField()
 
 
-class CodeForm(FlaskForm):
-    code = CodeField(
-        _l("Code from the SMS"),
-        description=_l("6 digits, sent to the phone number in the population registry"),
-        validators=[
-            InputRequired(message=_l("Enter the 6-digit code from the SMS")),
-            Regexp(r"^\d{6}$", message=_l("Enter the 6-digit code from the SMS")),
-        ],
-    )
+class CodeForm(SmsCodeForm):
     fingerprint = HiddenField()
 
-
-class EmptyForm(FlaskForm):
-    """Only the CSRF token: cancel, lock, resend."""

@@ -3,9 +3,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import InputRequired, Regexp
+from wtforms.validators import InputRequired
 
-from blueprints.forms import CodeField, domain_validator
+from blueprints.forms import EmptyForm, SmsCodeForm, domain_validator
+
+__all__ = ["CodeForm", "EmptyForm", "IdNumberForm"]
 from domain.identifiers import normalize_id_number
 
 
@@ -20,16 +22,4 @@ class IdNumberForm(FlaskForm):
     )
 
 
-class CodeForm(FlaskForm):
-    code = CodeField(
-        _l("Code from the SMS"),
-        description=_l("6 digits, sent to the phone number in the population registry"),
-        validators=[
-            InputRequired(message=_l("Enter the 6-digit code from the SMS")),
-            Regexp(r"^\d{6}$", message=_l("Enter the 6-digit code from the SMS")),
-        ],
-    )
-
-
-class EmptyForm(FlaskForm):
-    """A form with only its CSRF token: sign-out, resend, keep-alive."""
+CodeForm = SmsCodeForm

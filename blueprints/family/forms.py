@@ -4,9 +4,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, InputRequired, Regexp
+from wtforms.validators import AnyOf, InputRequired
 
-from blueprints.forms import CodeField, domain_validator
+from blueprints.forms import EmptyForm, domain_validator, sms_code_field
 from domain.delegations import SCOPES
 from domain.identifiers import normalize_id_number
 
@@ -51,15 +51,7 @@ class QrInviteForm(FlaskForm):
 
 
 class CodeForm(FlaskForm):
-    code = CodeField(
-        _l("Code from the SMS"),
-        description=_l("6 digits, sent to your registered phone"),
-        validators=[
-            InputRequired(message=_l("Enter the 6-digit code from the SMS")),
-            Regexp(r"^\d{6}$", message=_l("Enter the 6-digit code from the SMS")),
-        ],
-    )
+    code = sms_code_field(_l("6 digits, sent to your registered phone"))
 
 
-class EmptyForm(FlaskForm):
-    """Only the CSRF token: accept, decline, end, renew, act for, stop."""
+__all__ = ["CodeForm", "EmptyForm", "InviteForm", "QrInviteForm", "SCOPE_LABELS"]

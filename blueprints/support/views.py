@@ -18,7 +18,7 @@ from blueprints.support import bp
 from blueprints.support.forms import ActionForm, AssistedForm, CodeForm, NotMeForm, SearchForm
 from domain import addresses, change_requests, otp, support
 from domain.change_requests import ChangeContent
-from domain.errors import ValidationError
+from domain.errors import N_, ValidationError
 from domain.models import Beneficiary
 from domain.security import encrypt
 
@@ -86,31 +86,31 @@ def profile(beneficiary_id: int):
 
 ACTIONS = {
     "unlock": {
-        "title": "Unlock signing in",
-        "button": "Unlock signing in",
-        "done": "Signing in is unlocked. The beneficiary was told by SMS.",
+        "title": N_("Unlock signing in"),
+        "button": N_("Unlock signing in"),
+        "done": N_("Signing in is unlocked. The beneficiary was told by SMS."),
     },
     "reset_cash": {
-        "title": "Reset the payment link to cash",
-        "button": "Suspend the account and pay in cash",
-        "done": "The account is suspended and the benefit is paid in cash at the commune office "
-                "from today. The beneficiary was told by SMS.",
+        "title": N_("Reset the payment link to cash"),
+        "button": N_("Suspend the account and pay in cash"),
+        "done": N_("The account is suspended and the benefit is paid in cash at the commune "
+                   "office from today. The beneficiary was told by SMS."),
     },
     "resend": {
-        "title": "Send the last message again",
-        "button": "Send it again",
-        "done": "The last message was sent again to the registered phone.",
+        "title": N_("Send the last message again"),
+        "button": N_("Send it again"),
+        "done": N_("The last message was sent again to the registered phone."),
     },
     "not_me": {
-        "title": "Record \"this was not me\"",
-        "button": "Record the report",
-        "done": "The report is recorded. Any open request is on hold for the officer. The "
-                "beneficiary was told by SMS.",
+        "title": N_('Record "this was not me"'),
+        "button": N_("Record the report"),
+        "done": N_("The report is recorded. Any open request is on hold for the officer. The "
+                   "beneficiary was told by SMS."),
     },
     "revoke": {
-        "title": "Stop a helper",
-        "button": "Stop this helper",
-        "done": "The helper can no longer act for the beneficiary. Both were told by SMS.",
+        "title": N_("Stop a helper"),
+        "button": N_("Stop this helper"),
+        "done": N_("The helper can no longer act for the beneficiary. Both were told by SMS."),
     },
 }
 
@@ -340,10 +340,10 @@ def assisted_code(beneficiary_id: int):
 
 # --- What the templates show ---
 
-KIND_NAMES = {"bank": "Bank", "ewallet": "E-wallet", "mobile_money": "Mobile money"}
-DELEGATION_SCOPES = {"view": "See payments", "view_and_request": "See payments and ask for "
-                                                                   "account changes"}
-DELEGATION_STATUSES = {"invited": "Invited", "active": "Active"}
+KIND_NAMES = {"bank": N_("Bank"), "ewallet": N_("E-wallet"), "mobile_money": N_("Mobile money")}
+DELEGATION_SCOPES = {"view": N_("See payments"),
+                     "view_and_request": N_("See payments and ask for account changes")}
+DELEGATION_STATUSES = {"invited": N_("Invited"), "active": N_("Active")}
 
 
 def account_label(address) -> str:

@@ -60,7 +60,7 @@ class Audit:
         if not page.evaluate("typeof window.axe === 'object'"):
             page.add_script_tag(content=_SOURCE.get())
         violations = page.evaluate(_RUN_AXE, TAGS)
-        overflow = zoom_overflow(page, name, zoom_folder)
+        overflow, culprits = zoom_overflow(page, name, zoom_folder)
         entry = {
             "language": language,
             "page": name,
@@ -68,6 +68,7 @@ class Audit:
             "title": page.title(),
             "violations": violations,
             "overflow_at_200": overflow,
+            "overflowing_elements": culprits,
         }
         self.pages.append(entry)
         return entry
@@ -82,8 +83,8 @@ class Audit:
         ]
 
     def overflowing(self) -> list[str]:
-        return [f"[{p['language']}] {p['page']}: {p['overflow_at_200']}px"
-                for p in self.pages if p["overflow_at_200"] > 0]
+        return [f"[{p['language']}] {p['page']}: {p['overflow_at_200']}px "
+                f"{p['overflowing_elements']}" for p in self.pages if p["overflow_at_200"] > 0]
 
     def summary(self) -> dict:
         by_impact = dict.fromkeys(IMPACTS, 0)
@@ -141,18 +142,33 @@ def _axe_version() -> str:
         return "unknown"
 
 
-def zoom_overflow(page, name: str, folder: Path | None) -> int:
+_CULPRITS = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll("body *")].filter(el => {
+    const box = el.getBoundingClientRect();
+    return box.right > width + 0.5 && box.width > 0 && !el.closest(".table-wrap")
+      && getComputedStyle(el).position !== "fixed";
+  });
+  const innermost = wide.filter(el => !wide.some(other => other !== el && el.contains(other)));
+  return innermost.slice(0, 5).map(el => el.tagName.toLowerCase()
+    + (el.className && typeof el.className === "string" ? "." + el.className.trim()
+       .replace(/\\s+/g, ".") : "") + ": " + (el.innerText || "").slice(0, 40));
+}"""
+
+
+def zoom_overflow(page, name: str, folder: Path | None) -> tuple[int, list[str]]:
     """Set the text to 200 % (the CSS is in rem, as a phone's text-size setting scales it),
     measure sideways scrolling, screenshot, and put the text back."""
     page.evaluate("document.documentElement.style.fontSize = '200%'")
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    culprits = page.evaluate(_CULPRITS) if overflow > 0 else []
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
         count = len(list(folder.glob("*.png"))) + 1
         page.screenshot(path=str(folder / f"{count:02d}-{name}.png"), full_page=True)
     page.evaluate("document.documentElement.style.fontSize = ''")
-    return overflow
+    return overflow, culprits
 
 
 def write_summary(audit: Audit) -> dict:
@@ -219,6 +235,12 @@ _MARK = """() => {
 }"""
 
 
+_RESTART = """() => {
+  window.__order = 0;
+  document.querySelectorAll("[data-kb-order]").forEach(el => el.removeAttribute("data-kb-order"));
+}"""
+
+
 def focused(page) -> dict | None:
     return page.evaluate(_FOCUSED)
 
@@ -226,10 +248,17 @@ def focused(page) -> dict | None:
 def tab_to(page, matches, *, limit: int = 40, log: list | None = None) -> dict:
     """Press Tab until the focused element satisfies `matches`; every element passed on the
     way must show a visible focus indicator and follow the previous one in reading order."""
+    left_page = 0
     for _ in range(limit):
         page.keyboard.press("Tab")
         here = focused(page)
-        assert here is not None, "focus left the page"
+        if here is None:
+            # After the last control (or from where a new page's starting point was left),
+            # Tab visits the browser's own controls once, then comes back to the page's start.
+            left_page += 1
+            assert left_page <= 1, f"Tab never comes back into the page: {page.url} {log[-8:]}"
+            page.evaluate(_RESTART)
+            continue
         assert here["focusVisible"] and here["indicator"], f"focus is not visible on {here}"
         assert page.evaluate(_MARK), f"focus jumped backwards to {here}"
         if log is not None:

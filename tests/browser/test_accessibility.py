@@ -403,6 +403,13 @@ def _is(name: str | None = None, *, text: str | None = None, tag: str | None = N
     return matches
 
 
+def reach(page, matches, log: list) -> None:
+    """An autofocused box already has the focus; otherwise Tab to it."""
+    here = focused(page)
+    if here is None or not matches(here):
+        tab_to(page, matches, log=log)
+
+
 def test_sign_in_and_change_journeys_with_the_keyboard_only(phone_factory):
     """Tab, Shift+Tab, Space and Enter only: every control is reached in reading order and
     shows where the focus is; no mouse, no tap."""
@@ -414,9 +421,7 @@ def test_sign_in_and_change_journeys_with_the_keyboard_only(phone_factory):
     log: list[dict] = []
 
     page.goto("/signin?lang=vi")
-    first = tab_to(page, lambda here: True, log=log)
-    assert first["text"] == "Bỏ qua, đến nội dung chính"  # the skip link comes first
-    tab_to(page, _is("id_number"), log=log)
+    reach(page, _is("id_number"), log)  # the box has autofocus; else Tab gets there
     keys.type(lan.id_number)
     tab_to(page, _is(text="Gửi mã cho tôi"), log=log)
     keys.press("Shift+Tab")
@@ -425,12 +430,14 @@ def test_sign_in_and_change_journeys_with_the_keyboard_only(phone_factory):
     phone.shot("keyboard-signin")
     keys.press("Enter")
     page.wait_for_url("**/signin/code")
-    tab_to(page, _is("code"), log=log)
+    reach(page, _is("code"), log)
     keys.type(read_code(page, lan.phone))
     phone.shot("keyboard-code")
     keys.press("Enter")
     page.wait_for_url("**/account/")
 
+    first = tab_to(page, lambda here: True, log=log)
+    assert first["text"] == "Bỏ qua, đến nội dung chính"  # the skip link comes first
     tab_to(page, _is(text="Thay đổi nơi nhận trợ cấp", tag="a"), log=log)
     phone.shot("keyboard-home")
     keys.press("Enter")
@@ -457,14 +464,15 @@ def test_sign_in_and_change_journeys_with_the_keyboard_only(phone_factory):
     phone.shot("keyboard-bank")
     keys.press("Enter")
     page.wait_for_url("**/account/change/account-number")
-    tab_to(page, _is("number"), log=log)
+    reach(page, _is("number"), log)
     keys.type("123")
     keys.press("Enter")
-    page.wait_for_load_state("load")
-    assert focused(page) is not None  # the error summary takes the focus
+    page.locator(".error-summary").wait_for()
+    page.wait_for_function("document.activeElement.matches('.error-summary')")  # announced
     tab_to(page, lambda here: here["tag"] == "a" and "chữ số" in here["text"], log=log)
     keys.press("Enter")  # the error's link takes you to the box
     assert focused(page)["name"] == "number"
+    keys.press("End")  # editing the box: End and Backspace, as on a phone keyboard
     for _ in range(len("123")):
         keys.press("Backspace")
     keys.type("0071000123456")
@@ -475,7 +483,7 @@ def test_sign_in_and_change_journeys_with_the_keyboard_only(phone_factory):
     phone.shot("keyboard-check")
     keys.press("Enter")
     page.wait_for_url("**/account/change/confirm")
-    tab_to(page, _is("code"), log=log)
+    reach(page, _is("code"), log)
     keys.type(read_code(page, lan.phone))
     keys.press("Enter")
     page.wait_for_url(re.compile(r".*/account/requests/\d+/sent$"))

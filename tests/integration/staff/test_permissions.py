@@ -20,12 +20,13 @@ from tests.review_factories import (
     sign_in_staff,
 )
 
-STAFF_BLUEPRINTS = ("staff_auth", "review", "admin")
+STAFF_BLUEPRINTS = ("staff_auth", "review", "admin", "support")
 # Who may use each blueprint; an endpoint listed here narrows its blueprint's rule.
 ALLOWED_ROLES = {
     "staff_auth": {"officer", "supervisor", "support", "admin"},
     "review": {"officer", "supervisor"},
     "admin": {"admin"},
+    "support": {"support", "admin"},
 }
 ALLOWED_FOR_ENDPOINT = {"review.dashboard": {"supervisor"}}
 # The sign-in pages are open by design; those after the password need a pending sign-in.
