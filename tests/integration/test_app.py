@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from app import create_app
 from tests.factories import make_person
 from tests.pages import heading, page, sign_in, text, title
@@ -42,7 +43,8 @@ def test_pages_have_no_inline_script_or_style(client):
         assert all(script.get("src") for script in soup.find_all("script"))
         assert not soup.find_all("style")
         assert not soup.select("[style]")
-        assert not [tag for tag in soup.find_all(True) if any(a.startswith("on") for a in tag.attrs)]
+        handlers = [t for t in soup.find_all(True) if any(a.startswith("on") for a in t.attrs)]
+        assert not handlers
 
 
 def test_signed_in_pages_are_not_stored(client):
