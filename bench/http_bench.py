@@ -6,14 +6,17 @@
 Two databases (bench/benchdb.py builds them, or reuses them when they are complete):
 - `ansinh_bench`: 100,000 beneficiaries × 36 months = 3,600,000 payments;
 - `ansinh_bench_36k`: 1,000 beneficiaries × 36 months = 36,000 payments.
-For each, the script starts gunicorn with the repository's gunicorn.conf.py (production
-configuration, 2 workers, rate limits in Redis db 15) on 127.0.0.1, signs a beneficiary in
-(a real server-side session from `domain.sessions.create`, sent as a signed Flask session
-cookie), checks that each page answers 200 without a redirect, warms the server up, and runs
-`wrk --latency` for /healthz, the signed-in home page /account/ and the history page
-/account/payments/ of the same beneficiary (one paid into a bank account, with 36 payments,
-from the middle of the table). After each wrk run the page is fetched again and must still be
-200 (the session did not lapse). Needs `wrk` (apt-get install -y wrk).
+The app's code is copied to a temporary folder first and run from there (benchdb.snapshot), so
+edits to the working tree during the run cannot change it. For each database the script starts
+gunicorn with the repository's gunicorn.conf.py (production configuration, 2 workers, rate
+limits in Redis db 15) on 127.0.0.1 (ports --port and --port + 1), signs a beneficiary in (a
+real server-side session from `domain.sessions.create`, sent as a signed Flask session cookie)
+and checks that each page answers 200 without a redirect. After a 2-second warm-up of every
+URL, each of --rounds rounds runs `wrk --latency` on /healthz, the signed-in home page
+/account/ and the history page /account/payments/ of that beneficiary (one paid into a bank
+account, with 36 payments, from the middle of the table), for both databases in turn; after
+each wrk run the page must still answer 200 (the session did not lapse). Figures are medians
+over the rounds. Needs `wrk` (apt-get install -y wrk).
 
 Reported: requests per second, p50 and p99 latency, each page's throughput as a ratio of
 /healthz's in the same run, and the history page's p50 at 3.6 M payments over its p50 at
@@ -224,8 +227,8 @@ def machine() -> dict[str, str]:
         "system": f"{platform.system()} {platform.release()}",
         "Python": platform.python_version(),
         "PostgreSQL": postgres,
-        "wrk": wrk_version.split("[")[0].strip() if wrk_version else "?",
-        "gunicorn": gunicorn,
+        "wrk": wrk_version.split("[")[0].replace("wrk", "", 1).strip() if wrk_version else "?",
+        "gunicorn": gunicorn.replace("gunicorn (version", "").strip(" )"),
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -59,6 +60,7 @@ class Screen:
         self.page.set_default_timeout(10_000)
         self.language = language
         self.folder = ARTIFACTS / "test_accessibility" / f"zoom-200-{language}" / label
+        shutil.rmtree(self.folder, ignore_errors=True)  # this run's screenshots only
 
     def check(self, name: str) -> None:
         AUDIT.check(self.page, name, self.language, zoom_folder=self.folder)

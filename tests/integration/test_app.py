@@ -163,6 +163,4 @@ def test_every_route_outside_the_public_list_needs_a_sign_in(app, client):
 def test_a_nul_character_anywhere_is_refused_with_a_clear_page(client):
     soup = page(client.post("/signin", data={"id_number": "087\x00144000123"}), status=400)
     assert "ký tự không được phép" in text(soup)
-    response = client.post("/api/v1/mapper/resolve", data='{"resolve_request": "\\u0000"}',
-                           content_type="application/json")
-    assert response.status_code == 400 and response.is_json
+    soup = page(client.get("/sim/phone", query_string={"phone": "09\x0012"}), status=400)
