@@ -49,14 +49,17 @@ def render_error(status: int, *, message: str | None = None):
     return render_template(template, status=status, message=message), status
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 def _has_nul(values) -> bool:
     return any("\x00" in value for value in values)
 
 
 def refuse_nul_characters():
-    """No form field or query parameter takes a NUL character (PostgreSQL cannot store one): refuse it
-    up front with the 400 page, before anything reads it."""
-    is_form = request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+    """No form field or query parameter takes a NUL character (PostgreSQL cannot store one):
+    refuse it up front with the 400 page, before anything reads it."""
+    is_form = request.mimetype in FORM_TYPES
     if _has_nul(request.args.values()) or (is_form and _has_nul(request.form.values())):
         return render_error(400, message=_("The form contains a character that is not allowed. "
                                            "Check what you typed and try again."))
