@@ -47,6 +47,14 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
+def run_axe(page) -> list[dict]:
+    """axe-core's violations on the page as it is now (axe is injected once per document)."""
+    page.wait_for_load_state("load")
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(content=_SOURCE.get())
+    return page.evaluate(_RUN_AXE, TAGS)
+
+
 class Audit:
     """Every page checked in one run, grouped by language, with axe's violations."""
 
@@ -56,10 +64,7 @@ class Audit:
     def check(self, page, name: str, language: str, *, zoom_folder: Path | None = None) -> dict:
         """Run axe on the current page; then the same page at 200 % text size (no sideways
         scrolling), with a screenshot of it when `zoom_folder` is given."""
-        page.wait_for_load_state("load")
-        if not page.evaluate("typeof window.axe === 'object'"):
-            page.add_script_tag(content=_SOURCE.get())
-        violations = page.evaluate(_RUN_AXE, TAGS)
+        violations = run_axe(page)
         overflow, culprits = zoom_overflow(page, name, zoom_folder)
         entry = {
             "language": language,
