@@ -920,10 +920,8 @@ class Revealed:
     number: str
 
 
-def reveal_number(staff: StaffUser, request_id: int, address_id: int, reason: str,
-                  note: str | None, actor: Actor) -> Revealed:
-    """The full account number of the request's proposed or current address, for a reason."""
-    request, address, which = _reveal_target(staff, request_id, address_id)
+def reveal_note(reason: str, note: str | None) -> str:
+    """Check the reason given for seeing a full number; the cleaned note (support uses it too)."""
     note = (note or "").strip()
     if reason not in REVEAL_REASONS:
         raise ValidationError(N_("Choose why you need to see the full number"))
@@ -932,6 +930,14 @@ def reveal_number(staff: StaffUser, request_id: int, address_id: int, reason: st
     if len(note) > REVEAL_NOTE_MAX:
         raise ValidationError(N_("Write a note of at most %(count)d characters"),
                               count=REVEAL_NOTE_MAX)
+    return note
+
+
+def reveal_number(staff: StaffUser, request_id: int, address_id: int, reason: str,
+                  note: str | None, actor: Actor) -> Revealed:
+    """The full account number of the request's proposed or current address, for a reason."""
+    request, address, which = _reveal_target(staff, request_id, address_id)
+    note = reveal_note(reason, note)
     number = addresses.full_number(address)
     person = _person_of(request)
     audit.record(

@@ -45,7 +45,7 @@ from domain.models import (
     StaffUser,
 )
 from domain.providers import find_provider
-from domain.review import REVEAL_NOTE_MAX, REVEAL_REASONS, scrub_numbers
+from domain.review import reveal_note, scrub_numbers
 from domain.security import id_number_index
 from extensions import db
 
@@ -639,14 +639,7 @@ def reveal_number(staff: StaffUser, beneficiary: Beneficiary, address_id: int,
     if (address is None or address.beneficiary_id != beneficiary.id
             or address.number_encrypted is None):
         raise NotFound(address_id)
-    note = (note or "").strip()
-    if reason not in REVEAL_REASONS:
-        raise ValidationError(N_("Choose why you need to see the full number"))
-    if reason == "other" and not note:
-        raise ValidationError(N_("Write why you need to see the full number"))
-    if len(note) > REVEAL_NOTE_MAX:
-        raise ValidationError(N_("Write a note of at most %(count)d characters"),
-                              count=REVEAL_NOTE_MAX)
+    note = reveal_note(reason, note)
     audit.record(actor, "support.number_revealed", subject_type="financial_address",
                  subject_id=address.id, on_behalf_of_person_id=beneficiary.person_id,
                  details={"reason": reason, "note": scrub_numbers(note)})

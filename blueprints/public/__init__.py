@@ -7,23 +7,14 @@ from blueprints.access import public
 
 bp = Blueprint("public", __name__)
 
+
 @bp.route("/")
 @public
 def start():
+    """Signed-in people go to their own home page; everyone else sees the start page."""
     if current_user.is_authenticated:
-        if current_user.kind == "staff":
-            return redirect(url_for("staff.home")) if "staff" in _blueprints() else _start_page()
-        return redirect(url_for("account.home"))
-    return _start_page()
-
-
-def _blueprints():
-    from flask import current_app
-
-    return current_app.blueprints
-
-
-def _start_page():
+        home = "staff_auth.home" if current_user.kind == "staff" else "account.home"
+        return redirect(url_for(home))
     return render_template("public/start.html")
 
 

@@ -164,3 +164,13 @@ def test_a_nul_character_anywhere_is_refused_with_a_clear_page(client):
     soup = page(client.post("/signin", data={"id_number": "087\x00144000123"}), status=400)
     assert "ký tự không được phép" in text(soup)
     soup = page(client.get("/sim/phone", query_string={"phone": "09\x0012"}), status=400)
+
+
+def test_the_start_page_sends_signed_in_people_home(app):
+    from tests.review_factories import make_officer
+    from tests.security.sessions import signed_in_client
+
+    citizen = signed_in_client(app, person=make_person())
+    assert citizen.get("/").headers["Location"].endswith("/account/")
+    staff = signed_in_client(app, staff=make_officer())
+    assert staff.get("/").headers["Location"].endswith("/staff/")
