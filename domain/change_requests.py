@@ -217,8 +217,14 @@ def open_request(beneficiary: Beneficiary, now: datetime | None = None) -> Chang
     )
 
 
-def blocker(beneficiary: Beneficiary, now: datetime | None = None) -> ChangeRefused | None:
-    """Why a change cannot start now, or None when it can."""
+def blocker(beneficiary: Beneficiary, now: datetime | None = None, *,
+            in_person: bool = False) -> ChangeRefused | None:
+    """Why a change cannot start now, or None when it can.
+
+    The opt-in lock stops online changes only: a request the support desk opens with the
+    beneficiary present (`in_person`, still confirmed by their code) is the way a locked
+    account is changed "at the commune office".
+    """
     now = now or datetime.now(UTC)
     person = beneficiary.person
     if not person.is_alive or beneficiary.status != "active":
@@ -238,7 +244,7 @@ def blocker(beneficiary: Beneficiary, now: datetime | None = None) -> ChangeRefu
             ),
         )
     lock = change_lock.state(beneficiary, now)
-    if lock.blocked is change_lock.Blocked.LOCKED:
+    if not in_person and lock.blocked is change_lock.Blocked.LOCKED:
         return ChangeRefused(
             "locked",
             N_(
@@ -246,7 +252,7 @@ def blocker(beneficiary: Beneficiary, now: datetime | None = None) -> ChangeRefu
                 "be changed at your commune office"
             ),
         )
-    if lock.blocked is change_lock.Blocked.COOLING_OFF:
+    if not in_person and lock.blocked is change_lock.Blocked.COOLING_OFF:
         return ChangeRefused(
             "cooling_off",
             N_(
@@ -269,8 +275,9 @@ def blocker(beneficiary: Beneficiary, now: datetime | None = None) -> ChangeRefu
     return None
 
 
-def ensure_can_change(beneficiary: Beneficiary, now: datetime | None = None) -> None:
-    refused = blocker(beneficiary, now)
+def ensure_can_change(beneficiary: Beneficiary, now: datetime | None = None, *,
+                      in_person: bool = False) -> None:
+    refused = blocker(beneficiary, now, in_person=in_person)
     if refused is not None:
         raise refused
 
@@ -289,9 +296,10 @@ def _code_text(code: str, content: ChangeContent) -> str:
     )
 
 
-def send_code(beneficiary: Beneficiary, content: ChangeContent, actor: Actor) -> OtpChallenge:
+def send_code(beneficiary: Beneficiary, content: ChangeContent, actor: Actor, *,
+              in_person: bool = False) -> OtpChallenge:
     """Send a code bound to this content to the beneficiary's registered phone."""
-    ensure_can_change(beneficiary)
+    ensure_can_change(beneficiary, in_person=in_person)
     person = beneficiary.person
     challenge, code = otp.issue(
         purpose=PURPOSE,
@@ -430,7 +438,7 @@ def submit_change(
     expire_overdue(now=now, beneficiary_id=beneficiary.id)
     audit.lock_chain()  # the audit lock first, then rows: the order every writer keeps
     _lock_beneficiary(beneficiary)
-    ensure_can_change(beneficiary, now)
+    ensure_can_change(beneficiary, now, in_person=opened_by_kind == "support")
     provider = provider_for(content.kind, content.provider_code)
     if normalize_number(provider, content.number) != content.number or not content.holder_name:
         raise ValueError("content was not validated")

@@ -574,7 +574,7 @@ def assisted_content(staff: StaffUser, beneficiary: Beneficiary, provider_code: 
                      number: str | None, actor: Actor) -> ChangeContent:
     """Check what the beneficiary asks for (and that a change may start now)."""
     ensure_may_serve(staff, beneficiary, actor, "assisted")
-    change_requests.ensure_can_change(beneficiary)
+    change_requests.ensure_can_change(beneficiary, in_person=True)
     provider = find_provider(provider_code or "")
     if provider is None:
         raise ValidationError(N_("Choose the bank or provider from the list"))
@@ -590,7 +590,7 @@ def assisted_send_code(staff: StaffUser, beneficiary: Beneficiary, content: Chan
                  details=_details(reason, note, kind=content.kind,
                                   provider=content.provider_code,
                                   number_last4=content.number[-4:]))
-    return change_requests.send_code(beneficiary, content, actor)  # commits
+    return change_requests.send_code(beneficiary, content, actor, in_person=True)  # commits
 
 
 @dataclass(frozen=True)

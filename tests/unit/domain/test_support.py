@@ -424,3 +424,25 @@ def test_assisted_change_is_refused_on_the_agents_own_record(app):
     with pytest.raises(support.Refused):
         support.assisted_content(agent, me, "970436", "0011002223334", _actor(agent, me))
     assert db.session.scalar(select(Delegation)) is None
+
+
+def test_a_locked_beneficiary_changes_only_in_person_through_the_desk(app):
+    """The opt-in lock refuses online changes; the desk, with the beneficiary present and
+    confirming with their own code, is the way the account is changed while it is on."""
+    from domain import change_requests
+    from domain.models import Beneficiary
+
+    beneficiary = make_beneficiary(account=ACCOUNT)
+    db.session.get(Beneficiary, beneficiary.id).online_changes_locked = True
+    db.session.commit()
+    bank_knows("970436", "0011002223334", "NGUYEN THI LAN")
+    with pytest.raises(change_requests.ChangeRefused):
+        change_requests.ensure_can_change(beneficiary)
+    agent = make_support()
+    actor = _actor(agent, beneficiary)
+    content = support.assisted_content(agent, beneficiary, "970436", "0011002223334", actor)
+    challenge = support.assisted_send_code(agent, beneficiary, content, "at_the_desk", NOTE,
+                                           actor)
+    code = code_sent_to(beneficiary.person.phone)
+    result = support.assisted_confirm(agent, beneficiary, challenge, code, content, actor)
+    assert result.request is not None and result.request.opened_by_kind == "support"
