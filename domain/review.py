@@ -843,21 +843,22 @@ def approve(staff: StaffUser, request_id: int, version: int | None, actor: Actor
         request.claimed_by_staff_id = None
         request.claimed_at = None
         addresses.switch_to(proposed, effective)
-        report_code = notifications.new_report_code()
-        if person.phone:
-            notifications.enqueue(
-                person.phone,
-                approval_text(request, proposed, effective, report_code),
-                kind="change_approved",
-                person_id=person.id,
-                change_request_id=request.id,
-                report_code=report_code,
-            )
+        _tell_beneficiary(person, request, "change_approved",
+                          lambda code: approval_text(request, proposed, effective, code))
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
         raise _stale() from None
     return Decision("approved", request, effective)
+
+
+def _tell_beneficiary(person: Person, request: ChangeRequest, kind: str, text) -> None:
+    """The decision notice to the registered phone, with its own "not me" report code."""
+    if not person.phone:
+        return
+    report_code = notifications.new_report_code()
+    notifications.enqueue(person.phone, text(report_code), kind=kind, person_id=person.id,
+                          change_request_id=request.id, report_code=report_code)
 
 
 def reject(staff: StaffUser, request_id: int, version: int | None, reason: str,
@@ -893,16 +894,8 @@ def reject(staff: StaffUser, request_id: int, version: int | None, reason: str,
         request.claimed_by_staff_id = None
         request.claimed_at = None
         proposed.status = "rejected"
-        report_code = notifications.new_report_code()
-        if person.phone:
-            notifications.enqueue(
-                person.phone,
-                rejection_text(request, reason, report_code),
-                kind="change_rejected",
-                person_id=person.id,
-                change_request_id=request.id,
-                report_code=report_code,
-            )
+        _tell_beneficiary(person, request, "change_rejected",
+                          lambda code: rejection_text(request, reason, code))
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
